@@ -7,6 +7,7 @@
 // is exact wrapping arithmetic, checked against a BigInt reference in the tests.
 
 import { buildMatmulModule, type ScalarKernelShape } from "./matmul-module.js";
+import { wasmApi } from "./wasm-api.js";
 
 const PAGE = 65536;
 
@@ -94,9 +95,10 @@ export function runBlocked(
 
 /** A single-threaded matmul bound to its own instance and memory. */
 export function createWasmMatmul(cfg: KernelConfig) {
-  const module = new WebAssembly.Module(buildMatmulModule({ kernel: cfg.kernel, memory: { initialPages: 1 } }));
-  const memory = new WebAssembly.Memory({ initial: 1 });
-  const ex = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Exports;
+  if (!wasmApi) throw new Error("wasmMatmul: this runtime has no WebAssembly");
+  const module = new wasmApi.Module(buildMatmulModule({ kernel: cfg.kernel, memory: { initialPages: 1 } }));
+  const memory = new wasmApi.Memory({ initial: 1 });
+  const ex = new wasmApi.Instance(module, { env: { memory } }).exports as unknown as Exports;
   return (a: BigUint64Array, b: BigUint64Array, n: number, k: number, m: number): BigUint64Array => {
     checkOperands(a, b, n, k, m);
     if (n === 0 || m === 0) return new BigUint64Array(n * m);
