@@ -9,5 +9,5 @@ export { parseJson, readJson } from "./json.js";
 export { encodeNpy, readNpy } from "./npy.js";
 export { INPUT_EXTENSIONS, readInputFile } from "./read.js";
 export { defaultDataDir, type InputBinding, loadInputs, resolveInputs } from "./resolve.js";
-export { fixedPointLimit, type ValueLimits } from "./values.js";
+export type { ValueLimits } from "./values.js";
 export { formatNumber, toCsv, toJson, writeOutput } from "./write.js";

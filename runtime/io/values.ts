@@ -24,8 +24,9 @@ export function parseCell(tok: string, elem: ElemType): number | undefined {
 }
 
 export interface ValueLimits {
-  /** Largest magnitude accepted (fixed point range); default: no limit. */
-  maxAbs?: number;
+  /** Exclusive bound on |x| for `fixed` values (runtime/fixed's fixedBound(precision), so a
+   *  value the secure run would refuse is refused here, with its position in the file). */
+  fixedBound?: number;
 }
 
 /** Why `v` is not a valid value of `elem` (undefined when it is). Never includes `v` itself:
@@ -35,14 +36,8 @@ export function invalidValue(v: number, elem: ElemType, limits: ValueLimits): st
   if (elem === "bool" && v !== 0 && v !== 1) return "is not a bool (use 0/1 or true/false)";
   if (elem === "int" && !Number.isInteger(v)) return "is not an integer";
   if (elem === "int" && !Number.isSafeInteger(v)) return "is too large for an exact integer (|x| must be below 2^53)";
-  if (limits.maxAbs !== undefined && Math.abs(v) > limits.maxAbs) {
-    return `is out of the fixed-point range (|x| must be at most ${limits.maxAbs})`;
+  if (elem === "fixed" && limits.fixedBound !== undefined && !(Math.abs(v) < limits.fixedBound)) {
+    return `is outside the fixed-point range (|x| must be below ${limits.fixedBound})`;
   }
   return undefined;
-}
-
-/** The largest magnitude a fixed-point value with `precision` fractional bits can have in
- *  Z_2^64 while leaving one bit of headroom: 2^(62 - precision). */
-export function fixedPointLimit(precision: number): number {
-  return 2 ** (62 - precision);
 }

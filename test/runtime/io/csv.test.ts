@@ -59,9 +59,12 @@ test("int and bool inputs check their values; bool accepts true/false", (t) => {
 });
 
 test("values beyond the fixed-point limit are rejected with their position", (t) => {
-  t.throws(() => readCsv("1\n1e15\n", "x.csv", X([2]), { maxAbs: 2 ** 46 }), {
-    message: `input alice.x (x.csv): line 2, column 1: '1e15' is out of the fixed-point range (|x| must be at most ${2 ** 46})`,
+  t.throws(() => readCsv("1\n-32768\n", "x.csv", X([2]), { fixedBound: 32768 }), {
+    message: "input alice.x (x.csv): line 2, column 1: '-32768' is outside the fixed-point range (|x| must be below 32768)",
   });
+  t.deepEqual(Array.from(readCsv("1\n-32767.5\n", "x.csv", X([2]), { fixedBound: 32768 }).data), [1, -32767.5]);
+  // The bound is for fixed values; an int is checked against 2^53 only.
+  t.deepEqual(Array.from(readCsv("40000\n", "x.csv", X([1], "int"), { fixedBound: 32768 }).data), [40000]);
 });
 
 test("an empty file or a header alone is an error", (t) => {
