@@ -53,6 +53,7 @@ export {
   kernelMode,
   sizeClass,
   ringKernel,
+  forceRingKernel,
   availableKernels,
   loadTfjsKernel,
   loadWasmKernel,

@@ -30,6 +30,8 @@ export function sizeClass(n: number, k: number, m: number): SizeClass {
 
 const kernels: Partial<Record<KernelName, Matmul2d>> = { typed: typedMatmul };
 let choice: Record<SizeClass, KernelName> = { small: "typed", medium: "typed", large: "typed" };
+/** The choice made by prepareRingKernels (restored by forceRingKernel(undefined)). */
+let probed: Record<SizeClass, KernelName> = { ...choice };
 let noticed = false;
 
 export function kernelMode(): KernelMode {
@@ -49,6 +51,21 @@ export function chooseKernel(n: number, k: number, m: number): Matmul2d {
     process.stderr.write(`mpc: ring kernel "${name}" is not loaded yet (await prepareRingKernels()); using the typed loop\n`);
   }
   return typedMatmul;
+}
+
+/**
+ * Use one loaded kernel for every shape (tests and benchmarks comparing kernels through
+ * `ringMatmul`), or `undefined` to return to the probed choice. Returns the previous choice.
+ */
+export function forceRingKernel(name: KernelName | undefined): Record<SizeClass, KernelName> {
+  const prev = { ...choice };
+  if (name === undefined) {
+    choice = { ...probed };
+  } else {
+    if (!kernels[name]) throw new Error(`ring kernel "${name}" is not loaded`);
+    choice = { small: name, medium: name, large: name };
+  }
+  return prev;
 }
 
 /** A loaded kernel by name, or undefined (for tests and benchmarks that compare them). */
@@ -113,6 +130,7 @@ export async function loadWasmKernel(): Promise<Matmul2d | undefined> {
 
 function only(name: KernelName, mode: KernelMode, t0: number): KernelReport {
   choice = { small: name, medium: name, large: name };
+  probed = { ...choice };
   return { mode, choice: { ...choice }, probeMs: {}, probeTotalMs: performance.now() - t0 };
 }
 
@@ -144,6 +162,7 @@ async function prepare(opts: PrepareOptions): Promise<KernelReport> {
     for (const name of Object.keys(t) as KernelName[]) if (t[name]! < t[best]!) best = name;
     choice[cls] = best;
   }
+  probed = { ...choice };
   return { mode, choice: { ...choice }, probeMs, probeTotalMs: performance.now() - t0 };
 }
 
