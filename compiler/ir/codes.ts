@@ -1,0 +1,35 @@
+// The middle end's part of the diagnostics catalogue (E10xx): what the IR builder, the passes
+// and the lowering report. So far these are all "not yet supported" errors: a program that
+// type-checks but needs a protocol the compiler does not have yet gets a clear error at the
+// span that needs it, never a wrong plan. This module only holds text.
+
+import type { CatalogueEntry } from "../../grammar/diagnostic.js";
+
+const entry = (code: string, title: string, explanation: string): CatalogueEntry => ({ code, title, explanation });
+
+export const MIDDLE_ENTRIES = {
+  gradUnsupported: entry(
+    "E1000",
+    "not yet supported: grad",
+    "`grad(loss, w)` needs the compiler's reverse-mode autodiff, which comes in a later issue. Until then, write the gradient out by hand (for logistic regression: transpose(x) @ (p - y) / n).",
+  ),
+  secretNonLinear: entry(
+    "E1001",
+    "not yet supported on secret values: a non-linear op",
+    "Comparisons, relu, sigmoid, exp, log, max and the other non-linear functions need binary-sharing and approximation protocols, which come in a later issue. On public values and on one party's own (private) values they run in the clear and work today; on secret (shared) values they are not yet supported.",
+  ),
+  revealInLoop: entry(
+    "E1002",
+    "not yet supported: reveal inside a loop or a run-time condition",
+    "A reveal writes one named output, once. Reveal after the loop, or collect the values in a var.",
+  ),
+  secretForm: entry(
+    "E1003",
+    "not yet supported on secret values: this form of the op",
+    "Some forms of linear-algebra ops are not yet lowered on secret values (batched matmul, integer division, conversions to int or bool of a secret value). Do the work on public or private values, or restructure the expression.",
+  ),
+} as const;
+
+export type MiddleCodeName = keyof typeof MIDDLE_ENTRIES;
+
+export const MIDDLE_CATALOGUE: CatalogueEntry[] = Object.values(MIDDLE_ENTRIES);

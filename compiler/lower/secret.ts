@@ -1,0 +1,143 @@
+// Secret ops -> protocol steps. Each secret op of the program graph becomes one of the spec
+// protocols of runtime/protocols/spec (linear.ts: local work on shares and products with a
+// public operand; arithmetic.ts: Beaver mul/square/matmul and truncation), so the plan the
+// runtime executes and the cost model counts are the protocols' own steps. Operands arrive as
+// plan values: arith shares for secret operands, clear values for the public operands that
+// placement kept public. Element types: a secret operand is converted to the result's type
+// where the protocol needs equal types (int + fixed); products leave scaling to the protocols
+// (fixed*fixed truncates once, int*fixed does not). Never opens a value itself.
+
+import type { PlanBuilder, ValueSpec } from "../../runtime/protocols/builder.js";
+import { matmulSecret, mulSecret, squareSecret } from "../../runtime/protocols/spec/arithmetic.js";
+import {
+  addClear,
+  castSecret,
+  divPublic,
+  linearSecret,
+  matmulPublic,
+  meanSecret,
+  mulConst,
+  mulPublic,
+} from "../../runtime/protocols/spec/linear.js";
+import type { ShareLinearOp } from "../../runtime/protocols/spec/linear.js";
+import type { ElemType } from "../../runtime/plan/plan.js";
+import type { IrNode } from "../ir/graph.js";
+
+const same = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
+
+/** `op(args)` on shares. `args` are plan value ids (arith, or clear for public operands);
+ *  `consts` has the compile-time value of each operand that is a scalar constant. */
+export function lowerSecretOp(b: PlanBuilder, n: IrNode, args: string[], consts: (number | boolean | undefined)[]): string {
+  const out: ValueSpec = { elem: n.elem, shape: n.shape };
+  const isShares = (v: string): boolean => b.info(v).kind === "arith";
+  const as = (v: string, elem: ElemType): string => (isShares(v) ? sharesAs(b, v, elem) : clearAs(b, v, elem));
+  const linear = (op: ShareLinearOp, xs: string[], attrs: Record<string, unknown> = {}): string => linearSecret(b, op, xs, attrs, out);
+  const [x, y, z] = args as [string, string, string];
+  switch (n.op) {
+    case "add":
+    case "sub": {
+      const [xe, ye] = [as(x, n.elem), as(y, n.elem)];
+      if (isShares(x) && isShares(y)) return linear(n.op, [xe, ye]);
+      if (n.op === "add") return isShares(x) ? addClear(b, xe, ye, out) : addClear(b, ye, xe, out);
+      return isShares(x) ? addClear(b, xe, ye, out, "clear") : addClear(b, ye, xe, out, "secret");
+    }
+    case "neg":
+      return linear("neg", [as(x, n.elem)]);
+    case "square":
+      return squareSecret(b, x, out);
+    case "mul": {
+      if (isShares(x) && isShares(y)) {
+        if (x === y && same(b.info(x).shape, n.shape)) return squareSecret(b, x, out);
+        return mulSecret(b, x, y, out);
+      }
+      const [s, c, k] = isShares(x) ? [x, y, consts[1]] : [y, x, consts[0]];
+      // A compile-time constant is encoded with as many fractional bits as it needs (and an
+      // integer constant multiplies exactly); a run-time public value with its own type.
+      if (typeof k === "number") return mulConst(b, sharesAs(b, s, n.elem), k, out);
+      return mulPublic(b, s, c, out);
+    }
+    case "div": {
+      const k = consts[1];
+      if (typeof k === "number") return mulConst(b, sharesAs(b, x, "fixed"), 1 / k, out);
+      return divPublic(b, sharesAs(b, x, "fixed"), y, out);
+    }
+    case "mean":
+      return meanSecret(b, sharesAs(b, x, "fixed"), { ...n.attrs }, out);
+    case "matmul":
+      return lowerMatmul(b, n, x, y);
+    case "select": {
+      // select(c, a, b) = b + c * (a - b): local when c is public, one Beaver product if not.
+      const a = sharesAs(b, y, n.elem);
+      const e = sharesAs(b, z, n.elem);
+      const d = linearSecret(b, "sub", [a, e], {}, { elem: n.elem, shape: broadcast(b.info(a).shape, b.info(e).shape) });
+      const m = isShares(x) ? mulSecret(b, d, x, out) : mulPublic(b, d, x, out);
+      return linear("add", [e, m]);
+    }
+    case "sum":
+    case "transpose":
+    case "reshape":
+    case "flatten":
+    case "slice":
+    case "broadcast_to":
+      return linear(n.op, [x], { ...n.attrs });
+    case "concat":
+    case "stack":
+      return linear(
+        n.op,
+        args.map((a) => sharesAs(b, a, n.elem)),
+        { ...n.attrs },
+      );
+    case "cast":
+      return sharesAs(b, x, n.elem);
+    default:
+      throw new Error(`internal: no secret lowering for ${n.op} (placement should have rejected it)`);
+  }
+}
+
+/** Shares converted to `elem` (int/bool -> fixed scales by 2^f; fixed -> int truncates). */
+export function sharesAs(b: PlanBuilder, x: string, elem: ElemType): string {
+  const i = b.info(x);
+  if (i.elem === elem || (i.elem === "bool" && elem === "int")) return x;
+  return castSecret(b, x, elem, { elem, shape: i.shape });
+}
+
+/** A clear value as `elem`, so a protocol encodes it at the scale of the shares it meets. */
+function clearAs(b: PlanBuilder, c: string, elem: ElemType): string {
+  const i = b.info(c);
+  if (i.elem === elem || elem !== "fixed") return c;
+  return b.clear("cast", [c], { to: elem }, i.holders, { elem, shape: i.shape });
+}
+
+function broadcast(a: readonly number[], c: readonly number[]): number[] {
+  const n = Math.max(a.length, c.length);
+  const out: number[] = [];
+  for (let i = 1; i <= n; i++) {
+    const x = a[a.length - i] ?? 1;
+    const y = c[c.length - i] ?? 1;
+    out.unshift(x === 1 ? y : x);
+  }
+  return out;
+}
+
+/** x @ y with at least one secret side. 1-D operands are made 2-D first ([k] -> [1, k] on the
+ *  left, [k, 1] on the right) and the product reshaped back, so every protocol sees matrices. */
+function lowerMatmul(b: PlanBuilder, n: IrNode, x: string, y: string): string {
+  const out: ValueSpec = { elem: n.elem, shape: n.shape };
+  const as2d = (v: string, left: boolean): string => {
+    const i = b.info(v);
+    if (i.shape.length === 2) return v;
+    const shape = left ? [1, i.shape[0]!] : [i.shape[0]!, 1];
+    return i.kind === "arith"
+      ? linearSecret(b, "reshape", [v], { shape }, { elem: i.elem, shape })
+      : b.clear("reshape", [v], { shape }, i.holders, { elem: i.elem, shape });
+  };
+  const x2 = as2d(x, true);
+  const y2 = as2d(y, false);
+  const spec2: ValueSpec = { elem: n.elem, shape: [b.info(x2).shape[0]!, b.info(y2).shape[1]!] };
+  let prod: string;
+  if (b.info(x2).kind === "arith" && b.info(y2).kind === "arith") prod = matmulSecret(b, x2, y2, spec2);
+  else if (b.info(x2).kind === "arith") prod = matmulPublic(b, x2, y2, spec2, "right");
+  else prod = matmulPublic(b, y2, x2, spec2, "left");
+  if (same(spec2.shape, out.shape)) return prod;
+  return linearSecret(b, "reshape", [prod], { shape: out.shape }, out);
+}

@@ -1,0 +1,155 @@
+// Placement: who runs each node, and where private values enter secret computation. Work on
+// public values is done by every party in the clear; work on private(P) values by P alone in
+// the clear; secret work by every party on its shares. A `share` node is inserted exactly where
+// a non-secret value first meets secret computation — once per value (memoised), in the
+// value's own scope, so a value defined before a loop is shared once, not once per iteration.
+// A loop-carried var that starts public but is secret in the loop is shared before the loop
+// (public -> shares is free). Public operands that a protocol can use directly (x + c, x - c,
+// x * c, x / c, x @ W, a public select condition) stay public: sharing them would turn a local multiply into
+// a Beaver one. Also rejects secret ops that have no protocol yet, at their span.
+
+import type { Diagnostic } from "../../grammar/diagnostic.js";
+import { SECRET } from "../../runtime/plan/visibility.js";
+import type { Visibility } from "../../runtime/plan/visibility.js";
+import { MIDDLE_ENTRIES } from "../ir/codes.js";
+import type { IrNode, ProgramGraph } from "../ir/graph.js";
+import { programOrder } from "../ir/order.js";
+
+/** Secret ops the lowering has protocols for (after canonicalize). */
+const SECRET_OPS = new Set([
+  "add",
+  "sub",
+  "neg",
+  "div",
+  "mean",
+  "mul",
+  "square",
+  "matmul",
+  "select",
+  "sum",
+  "transpose",
+  "reshape",
+  "flatten",
+  "slice",
+  "concat",
+  "stack",
+  "broadcast_to",
+  "cast",
+]);
+
+/** Linear or inference ops whose secret protocol is still to come (not non-linear). */
+const SECRET_LATER = new Set(["conv2d", "avg_pool2d", "batchnorm"]);
+
+/** May operand `index` of secret op `op` stay a public clear value? */
+export function keepsPublicOperand(op: string, index: number): boolean {
+  switch (op) {
+    case "add":
+    case "sub":
+    case "mul":
+    case "matmul":
+      return true;
+    case "div":
+      return index === 1;
+    case "select":
+      return index === 0;
+    default:
+      return false;
+  }
+}
+
+export function place(graph: ProgramGraph): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const all = graph.parties;
+  const partiesOf = (v: Visibility): string[] => (v.kind === "private" ? [v.party] : [...all]);
+  const shares = new Map<string, string>();
+  const narrowed = new Map<string, string>();
+
+  const shared = (id: string): string => {
+    const n = graph.node(id);
+    if (n.vis.kind === "secret") return id;
+    let s = shares.get(id);
+    if (s === undefined) {
+      const owner = n.vis.kind === "private" ? n.vis.party : "public";
+      s = graph.add(
+        { kind: "share", op: "share", args: [id], attrs: { owner }, elem: n.elem, shape: n.shape, vis: SECRET, span: n.span, parties: [...all] },
+        graph.scopeOf(id),
+      );
+      shares.set(id, s);
+    }
+    return s;
+  };
+  const narrow = (id: string, party: string): string => {
+    const key = `${id}>${party}`;
+    let s = narrowed.get(key);
+    if (s === undefined) {
+      const n = graph.node(id);
+      s = graph.add(
+        { kind: "narrow", op: "narrow", args: [id], elem: n.elem, shape: n.shape, vis: { kind: "private", party }, span: n.span, parties: [party] },
+        graph.scopeOf(id),
+      );
+      narrowed.set(key, s);
+    }
+    return s;
+  };
+  const coerce = (id: string, to: Visibility): string => {
+    const from = graph.node(id).vis;
+    if (to.kind === "secret") return shared(id);
+    if (to.kind === "private" && from.kind === "public") return narrow(id, to.party);
+    return id;
+  };
+  const unsupported = (n: IrNode): void => {
+    const later = SECRET_LATER.has(n.op);
+    const nonLinear = !later && n.op !== "cast" && n.op !== "mean" && n.op !== "mse" && !(n.op === "div" && graph.node(n.args[1]!).vis.kind !== "secret");
+    const what = n.op === "div" && nonLinear ? "div by a secret value" : n.op;
+    diagnostics.push({
+      code: (nonLinear ? MIDDLE_ENTRIES.secretNonLinear : MIDDLE_ENTRIES.secretForm).code,
+      severity: "error",
+      message: nonLinear
+        ? `not yet supported on secret values: ${what} (non-linear protocols come in a later issue)`
+        : `not yet supported on secret values: ${describeForm(n)} (comes in a later issue)`,
+      span: n.span,
+      hint: nonLinear
+        ? `${n.op} works on public values and on one party's own data, where it runs in the clear`
+        : "do this step on public or private values, or restructure the expression",
+    });
+  };
+
+  for (const id of programOrder(graph)) {
+    const n = graph.node(id);
+    n.parties = partiesOf(n.vis);
+    if (n.kind === "op" && n.vis.kind === "secret") {
+      const formOk =
+        (n.op !== "cast" || n.attrs["to"] !== "bool") &&
+        (n.op !== "div" || (n.elem === "fixed" && graph.node(n.args[1]!).vis.kind === "public")) &&
+        (n.op !== "mean" || n.elem === "fixed");
+      if (!SECRET_OPS.has(n.op) || !formOk) {
+        unsupported(n);
+        continue;
+      }
+      graph.setArgs(
+        id,
+        n.args.map((a, i) => {
+          const v = graph.node(a).vis.kind;
+          if (v === "secret" || (v === "public" && keepsPublicOperand(n.op, i))) return a;
+          return shared(a);
+        }),
+      );
+    } else if (n.kind === "param") {
+      const [init, next] = n.args as [string, string];
+      const c = graph.node(n.loopOf!).loop!.carried.find((k) => k.param === id)!;
+      const nextC = coerce(next, n.vis);
+      graph.setArgs(id, [coerce(init, n.vis), nextC]);
+      graph.setArgs(c.out, [nextC]);
+    } else if (n.kind === "reveal") {
+      n.parties = [...new Set([...partiesOf(n.vis), ...n.reveal!.to])];
+    }
+  }
+  return diagnostics;
+}
+
+function describeForm(n: IrNode): string {
+  if (n.op === "cast") return `cast to ${String(n.attrs["to"])}`;
+  if (n.op === "div") return "integer division";
+  if (n.op === "mean" || n.op === "mse") return `${n.op} of ${n.elem} values`;
+  return n.op;
+}
