@@ -24,6 +24,10 @@ export interface ValueSpec {
   shape: number[];
 }
 
+/** An output of a local or dealer node: arithmetic shares by default; `kind`/`holders` for a
+ *  value only some parties hold (e.g. a ring mask known to one party). */
+export type OutSpec = ValueSpec & { kind?: ValueKind; holders?: string[] };
+
 export class PlanBuilder {
   readonly values = new Map<string, ValueInfo>();
   private readonly scopes: PlanNode[][] = [[]];
@@ -94,14 +98,14 @@ export class PlanBuilder {
     return out;
   }
 
-  local(fn: string, args: string[], attrs: Record<string, unknown>, outs: (ValueSpec & { kind?: ValueKind })[]): string[] {
-    const out = outs.map((o) => this.newValue(o.kind ?? "arith", o, this.ctx.parties));
+  local(fn: string, args: string[], attrs: Record<string, unknown>, outs: OutSpec[]): string[] {
+    const out = outs.map((o) => this.newValue(o.kind ?? "arith", o, o.holders ?? this.ctx.parties));
     this.emit({ kind: "local", id: this.nodeId(), fn, args, attrs, out });
     return out;
   }
 
-  dealer(item: string, attrs: Record<string, unknown>, outs: (ValueSpec & { kind?: ValueKind })[]): string[] {
-    const out = outs.map((o) => this.newValue(o.kind ?? "arith", o, this.ctx.parties));
+  dealer(item: string, attrs: Record<string, unknown>, outs: OutSpec[]): string[] {
+    const out = outs.map((o) => this.newValue(o.kind ?? "arith", o, o.holders ?? this.ctx.parties));
     this.emit({ kind: "dealer", id: this.nodeId(), item, attrs, out });
     return out;
   }

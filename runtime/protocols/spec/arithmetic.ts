@@ -1,23 +1,42 @@
 // Arithmetic protocols on additive shares over Z_2^64: Beaver multiplication, square, matmul,
 // fixed-point truncation and reveal. Each is written once, as the steps it takes through the
 // PlanBuilder; the runtime executes exactly these steps and the cost model counts them.
-// Local functions named here ("beaver_mul", "trunc_local", …) are listed in ./local-fns.ts.
+// Local functions named here ("beaver_mul", "trunc_local", …) are listed in ./local-fns.ts
+// and implemented in ../local; dealer items in ./dealer-items.ts.
+//
+// Cost of each protocol (n compute parties, s elements of the opened values):
+//   mulSecret, squareSecret, matmulSecret: 1 round, every party sends its shares of the
+//     masked operands to every other party; 1 dealer item (one correction share on the wire).
+//   truncate: 2 parties: free (local). n > 2: 1 round, 1 dealer item.
+//   revealTo: 1 round (shares go to the receivers only).
 
 import type { PlanBuilder, ValueSpec } from "../builder.js";
 
-/** x * y for two secret operands of the same shape (broadcast them first).
- *  Dealer: triple (a, b, c = a*b). Open e = x - a and d = y - b together (1 round).
- *  z = c + e*b + d*a + e*d (the last term at party 0 only). Fixed*fixed is then truncated. */
+/** x * y for two secret operands (NumPy broadcasting: out.shape is the broadcast shape).
+ *  Dealer: triple (a, b, c = a*b) with a shaped like x, b like y, c like out. Open e = x - a
+ *  and d = y - b together (1 round). z = c + e*b + d*a + e*d (the last term at party 0 only),
+ *  with broadcasting, so an operand is opened at its own size. Fixed*fixed is then truncated. */
 export function mulSecret(b: PlanBuilder, x: string, y: string, out: ValueSpec): string {
+  const xi = b.info(x);
+  const yi = b.info(y);
   const s = { elem: out.elem, shape: out.shape };
-  const [ta, tb, tc] = b.dealer("triple_mul", { shape: out.shape }, [s, s, s]);
-  const [e, d] = b.local("sub_pair", [x, ta!, y, tb!], {}, [s, s]);
+  const same = sameShape(xi.shape, out.shape) && sameShape(yi.shape, out.shape);
+  const attrs = same ? { shape: out.shape } : { a: xi.shape, b: yi.shape, c: out.shape };
+  const [ta, tb, tc] = b.dealer("triple_mul", attrs, [
+    { elem: xi.elem, shape: xi.shape },
+    { elem: yi.elem, shape: yi.shape },
+    s,
+  ]);
+  const [e, d] = b.local("sub_pair", [x, ta!, y, tb!], {}, [
+    { elem: xi.elem, shape: xi.shape },
+    { elem: yi.elem, shape: yi.shape },
+  ]);
   const [eo, dO] = b.open([e!, d!]);
   const [z] = b.local("beaver_mul", [eo!, dO!, ta!, tb!, tc!], {}, [s]);
-  return rescale(b, z!, out, b.info(x).elem, b.info(y).elem);
+  return rescale(b, z!, out, xi.elem, yi.elem);
 }
 
-/** x * x: dealer pair (a, a^2); open e = x - a; x^2 = a^2 + 2ea + e^2. */
+/** x * x: dealer pair (a, a^2); open e = x - a; x^2 = a^2 + 2ea + e^2 (e^2 at party 0). */
 export function squareSecret(b: PlanBuilder, x: string, out: ValueSpec): string {
   const s = { elem: out.elem, shape: out.shape };
   const [ta, ta2] = b.dealer("square_pair", { shape: out.shape }, [s, s]);
@@ -27,9 +46,10 @@ export function squareSecret(b: PlanBuilder, x: string, out: ValueSpec): string 
   return rescale(b, z!, out, b.info(x).elem, b.info(x).elem);
 }
 
-/** x @ y, x: [n, k], y: [k, m], both secret. Dealer: (A, B, C = A @ B). Open E = x - A and
- *  D = y - B (1 round). z = C + E @ B + A @ D + E @ D (the last at party 0 only); each party
- *  computes two local products: E @ (B + D) at party 0 becomes E @ y-share form, see beaver_matmul. */
+/** x @ y, x: [n, k] (or batched [..., n, k]), y: [k, m], both secret. Dealer: (A, B, C = A @ B).
+ *  Open E = x - A and D = y - B (1 round). z = C + E @ B + A @ D + E @ D (the last at party 0
+ *  only), as two local products per party: party 0 C0 + E @ (B0 + D) + A0 @ D, others
+ *  C_i + E @ B_i + A_i @ D (see beaver_matmul). */
 export function matmulSecret(b: PlanBuilder, x: string, y: string, out: ValueSpec): string {
   const xi = b.info(x);
   const yi = b.info(y);
@@ -53,17 +73,34 @@ export function rescale(b: PlanBuilder, z: string, out: ValueSpec, ea: string, e
   return z;
 }
 
-/** Divide shares by 2^bits (arithmetic shift), probabilistically exact up to one unit.
- *  2 parties: each shifts its own share (SecureML), no communication.
- *  More parties: dealer pair (r, r >> bits); open x + r (1 round); (x + r) >> bits - r >> bits. */
+/**
+ * Divide shares by 2^bits (signed), exact up to one unit in the last place: the result is
+ * floor(x / 2^bits) or that plus one.
+ *
+ * 2 parties: each shifts its own share (SecureML), no communication: party 0 x0 >> bits,
+ * party 1 -((-x1) >> bits) (arithmetic shifts). It fails (an error of about 2^(64-bits))
+ * exactly when the two signed shares overflow when added, which for a uniform share happens
+ * with probability |x| / 2^64: at most 2^(k-64) when |x| < 2^k. A fixed*fixed product of
+ * values of magnitude v has |x| = v * 2^(2f): with f = 16 and v < 2^10 that is < 2^-22.
+ *
+ * More parties: the dealer gives shares of r (uniform in Z_2^64), of its top bit r_msb, and
+ * of (r mod 2^63) >> bits. The parties open c = x + 2^62 + r (uniform, so it reveals nothing)
+ * and, with c_msb and c_low = c mod 2^63 public, compute w = c_msb XOR r_msb (the carry of
+ * (x + 2^62) + (r mod 2^63) into bit 63) linearly: w = c_msb + r_msb - 2 c_msb r_msb. Then
+ * x + 2^62 = c_low + 2^63 w - (r mod 2^63) holds over the integers, so
+ * (c_low >> bits) + 2^(63-bits) w - r_low_shift - 2^(62-bits) is floor(x / 2^bits) or one more
+ * (Escudero et al., CRYPTO 2020, probabilistic truncation with the MSB trick). It never fails
+ * while |x| < 2^62 (failure probability 0), and gives no guarantee beyond.
+ */
 export function truncate(b: PlanBuilder, x: string, bits: number, out: ValueSpec): string {
+  if (bits === 0) return x;
   if (b.ctx.parties.length === 2) {
     return b.local("trunc_local", [x], { bits }, [out])[0]!;
   }
-  const [r, rShift] = b.dealer("trunc_pair", { shape: out.shape, bits }, [out, out]);
-  const [masked] = b.local("add", [x, r!], {}, [out]);
+  const [r, rMsb, rLowShift] = b.dealer("trunc_pair", { shape: out.shape, bits }, [out, out, out]);
+  const [masked] = b.local("trunc_mask", [x, r!], {}, [out]);
   const [m] = b.open([masked!]);
-  return b.local("trunc_unmask", [m!, rShift!], { bits }, [out])[0]!;
+  return b.local("trunc_unmask", [m!, rMsb!, rLowShift!], { bits }, [out])[0]!;
 }
 
 /** Open shares to `to` and decode them to float64 there. */
@@ -71,4 +108,8 @@ export function revealTo(b: PlanBuilder, x: string, to: string[]): string {
   const v = b.info(x);
   const [opened] = b.open([x], to);
   return b.clear("decode", [opened!], { elem: v.elem }, to, { elem: v.elem, shape: v.shape });
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
 }

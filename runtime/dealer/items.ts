@@ -1,0 +1,118 @@
+// How the dealer's items are made and split into shares, for both sides of the split: the
+// dealer (who builds every party's PRG shares to compute the one correction share) and each
+// party (who derives its own shares from the seed it shares with the dealer). The layout of
+// each item is the shared table in ../protocols/spec/dealer-items.ts.
+//
+// Streams: party i's share of output k of the item labelled L is Prg(seed_i, "L/k"): every
+// output has its own random-access stream, so no party depends on another's draw order.
+// The correlated outputs of the LAST party are the dealer's corrections; nothing else crosses
+// the wire. The dealer never sees an input: these functions take only seeds and shapes.
+
+import { Prg } from "../random/index.js";
+import { type RingTensor, ringMatmul, ringMul, size } from "../ring/index.js";
+import { DEALER_ITEMS, type DealerOutputLayout, isDealerItem } from "../protocols/spec/dealer-items.js";
+
+/** The label of one dealer node execution: node id plus loop iteration path. */
+export function dealerLabel(nodeId: string, iter: readonly number[]): string {
+  return iter.length === 0 ? `dealer/${nodeId}` : `dealer/${nodeId}@${iter.join(".")}`;
+}
+
+export function outputStream(seed: Uint8Array, label: string, k: number, n: number): BigUint64Array {
+  return new Prg(seed, `${label}/${k}`).ring(n);
+}
+
+export function itemLayout(item: string, attrs: Record<string, unknown>): DealerOutputLayout[] {
+  if (!isDealerItem(item)) throw new Error(`internal: unknown dealer item ${item}`);
+  return DEALER_ITEMS[item].layout(attrs);
+}
+
+const LOW63 = (1n << 63n) - 1n;
+
+/** The correlated outputs (full values) from the random ones (full values), per item. */
+export function correlate(item: string, attrs: Record<string, unknown>, random: RingTensor[]): RingTensor[] {
+  switch (item) {
+    case "triple_mul":
+      return [ringMul(random[0]!, random[1]!)];
+    case "square_pair": {
+      const a = random[0]!.data;
+      const out = new BigUint64Array(a.length);
+      for (let i = 0; i < a.length; i++) out[i] = BigInt.asUintN(64, a[i]! * a[i]!);
+      return [{ data: out, shape: [...random[0]!.shape] }];
+    }
+    case "triple_matmul":
+      return [ringMatmul(random[0]!, random[1]!)];
+    case "trunc_pair": {
+      const bits = BigInt(attrs["bits"] as number);
+      const r = random[0]!.data;
+      const msb = new BigUint64Array(r.length);
+      const low = new BigUint64Array(r.length);
+      for (let i = 0; i < r.length; i++) {
+        msb[i] = r[i]! >> 63n;
+        low[i] = (r[i]! & LOW63) >> bits;
+      }
+      return [
+        { data: msb, shape: [...random[0]!.shape] },
+        { data: low, shape: [...random[0]!.shape] },
+      ];
+    }
+    default:
+      throw new Error(`internal: dealer item ${item} has no generator`);
+  }
+}
+
+/**
+ * The dealer's side of one item: from every party's seed, the full random values, the full
+ * correlated values, and the last party's correction shares (one per correlated output).
+ */
+export function makeCorrections(item: string, attrs: Record<string, unknown>, label: string, seeds: readonly Uint8Array[]): BigUint64Array[] {
+  const layout = itemLayout(item, attrs);
+  const n = seeds.length;
+  const random: RingTensor[] = [];
+  layout.forEach((o, k) => {
+    if (o.correlated) return;
+    const len = size(o.shape);
+    const full = outputStream(seeds[0]!, label, k, len);
+    for (let i = 1; i < n; i++) addInto(full, outputStream(seeds[i]!, label, k, len));
+    random.push({ data: full, shape: o.shape });
+  });
+  const full = correlate(item, attrs, random);
+  const corrections: BigUint64Array[] = [];
+  let c = 0;
+  layout.forEach((o, k) => {
+    if (!o.correlated) return;
+    const corr = full[c++]!.data;
+    const len = size(o.shape);
+    for (let i = 0; i < n - 1; i++) subInto(corr, outputStream(seeds[i]!, label, k, len));
+    corrections.push(corr);
+  });
+  return corrections;
+}
+
+/** A party's side: its shares of every output of the item, in layout order. `corrections`
+ *  (the last party only) replace its correlated outputs. */
+export function partyShares(
+  item: string,
+  attrs: Record<string, unknown>,
+  label: string,
+  seed: Uint8Array,
+  corrections: readonly BigUint64Array[] | undefined,
+): RingTensor[] {
+  const layout = itemLayout(item, attrs);
+  let c = 0;
+  return layout.map((o, k) => {
+    if (o.correlated && corrections) {
+      const data = corrections[c++];
+      if (!data || data.length !== size(o.shape)) throw new Error(`internal: dealer correction for ${label} output ${o.name} has the wrong size`);
+      return { data, shape: [...o.shape] };
+    }
+    return { data: outputStream(seed, label, k, size(o.shape)), shape: [...o.shape] };
+  });
+}
+
+function addInto(acc: BigUint64Array, x: BigUint64Array): void {
+  for (let i = 0; i < acc.length; i++) acc[i] = BigInt.asUintN(64, acc[i]! + x[i]!);
+}
+
+function subInto(acc: BigUint64Array, x: BigUint64Array): void {
+  for (let i = 0; i < acc.length; i++) acc[i] = BigInt.asUintN(64, acc[i]! - x[i]!);
+}

@@ -1,0 +1,206 @@
+// runInProcess: run a plan with every party and the dealer in its own worker thread of this
+// process (the development default of `mpc run`). It makes the seeds (each pair of parties
+// shares one, for pseudo-random sharing; the dealer shares one with each party), wires one
+// MessageChannel per pair, gives each party ONLY its own inputs, runs the dealer's offline
+// phase, then the online phase, and collects outputs and statistics. Any worker's error
+// rejects with that party's message and terminates every worker: never a hang.
+// Seeds here come from the system CSPRNG; between real hosts they would come from a key
+// exchange. Never logs inputs, shares or seeds.
+
+import { MessageChannel, type MessagePort, Worker } from "node:worker_threads";
+import { UserError } from "../../grammar/diagnostic.js";
+import type { ClearTensor } from "../clear/index.js";
+import type { Plan } from "../plan/plan.js";
+import { randomSeed } from "../random/index.js";
+import { DEFAULT_TIMEOUT_MS } from "../transport/index.js";
+import type { Progress } from "./executor.js";
+import type { DealerWorkerData, PartyWorkerData, WorkerMessage } from "./worker.js";
+
+export interface RunOptions {
+  /** How long a party waits for one peer message before failing (default 60 s). */
+  timeoutMs?: number;
+  /** Called after each iteration of a top-level loop (as party 0 runs it). */
+  onProgress?: (p: Progress) => void;
+}
+
+export interface PairTraffic {
+  from: string;
+  to: string;
+  messages: number;
+  bytes: number;
+}
+
+export interface RunStats {
+  /** The dealer's offline phase (making and sending every item). */
+  offlineMs: number;
+  /** The online phase: from the start signal until the last party finished. */
+  onlineMs: number;
+  /** Communication rounds executed (loops multiplied out). */
+  rounds: number;
+  /** Online traffic per ordered party pair (payload and frame headers). */
+  perPair: PairTraffic[];
+  /** Bytes the dealer sent (corrections and frame headers). */
+  dealerBytes: number;
+  /** Dealer items made (dealer nodes times loop iterations). */
+  dealerItems: number;
+}
+
+export interface RunResult {
+  /** Outputs revealed to each party, by name. */
+  outputs: Map<string, Map<string, ClearTensor>>;
+  stats: RunStats;
+}
+
+/** How to start the worker script next to this module: the compiled .js directly (dist), or,
+ *  running from source, a bootstrap that registers tsx in the thread and imports worker.ts
+ *  (Node 20 does not apply `--import tsx` to a worker's .ts entry). */
+function workerEntry(): { entry: string | URL; eval: boolean } {
+  if (!import.meta.url.endsWith(".ts")) return { entry: new URL("./worker.js", import.meta.url), eval: false };
+  const api = import.meta.resolve("tsx/esm/api");
+  const target = new URL("./worker.ts", import.meta.url).href;
+  const code = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(target)}); });`;
+  return { entry: code, eval: true };
+}
+
+/** Check that every declared input is given with its declared shape (before any thread starts). */
+function checkInputs(plan: Plan, inputs: ReadonlyMap<string, ClearTensor>): void {
+  const declared = new Set(plan.inputs.map((i) => `${i.party}.${i.name}`));
+  for (const key of inputs.keys()) {
+    if (!declared.has(key)) throw new UserError(`input ${key} is not declared by program ${plan.program}`);
+  }
+  for (const i of plan.inputs) {
+    const key = `${i.party}.${i.name}`;
+    const v = inputs.get(key);
+    if (!v) throw new UserError(`input ${key} was not provided`);
+    const n = i.shape.reduce((a, d) => a * d, 1);
+    if (v.data.length !== n || v.shape.length !== i.shape.length || v.shape.some((d, k) => d !== i.shape[k])) {
+      throw new UserError(`input ${key} has shape [${v.shape.join(", ")}], but the program declares [${i.shape.join(", ")}]`);
+    }
+  }
+}
+
+export async function runInProcess(plan: Plan, inputs: ReadonlyMap<string, ClearTensor>, options: RunOptions = {}): Promise<RunResult> {
+  checkInputs(plan, inputs);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const parties = plan.parties;
+  const ports = new Map<string, Record<string, MessagePort>>([...parties, "dealer"].map((p) => [p, {}]));
+  const pairSeeds = new Map<string, Record<string, Uint8Array>>(parties.map((p) => [p, {}]));
+  for (let i = 0; i < parties.length; i++) {
+    for (let j = i + 1; j < parties.length; j++) {
+      const [p, q] = [parties[i]!, parties[j]!];
+      const ch = new MessageChannel();
+      ports.get(p)![q] = ch.port1;
+      ports.get(q)![p] = ch.port2;
+      const s = randomSeed();
+      pairSeeds.get(p)![q] = s;
+      pairSeeds.get(q)![p] = s;
+    }
+  }
+  const dealerSeeds = parties.map(() => randomSeed());
+  for (const p of parties) {
+    const ch = new MessageChannel();
+    ports.get("dealer")![p] = ch.port1;
+    ports.get(p)!["dealer"] = ch.port2;
+  }
+
+  const entry = workerEntry();
+  const workers = new Map<string, Worker>();
+  const terminateAll = (): void => {
+    for (const w of workers.values()) void w.terminate();
+  };
+
+  return new Promise<RunResult>((resolve, reject) => {
+    let settled = false;
+    const fail = (who: string, message: string, user: boolean): void => {
+      if (settled) return;
+      settled = true;
+      terminateAll();
+      const text = who === "dealer" ? `dealer: ${message}` : `party ${who}: ${message}`;
+      reject(user ? new UserError(text) : new Error(text));
+    };
+
+    let offline: Extract<WorkerMessage, { type: "offline" }> | undefined;
+    const ready = new Set<string>();
+    const done = new Map<string, Extract<WorkerMessage, { type: "done" }>>();
+    let goAt = 0;
+    const maybeGo = (): void => {
+      if (!offline || ready.size < parties.length || goAt) return;
+      goAt = performance.now();
+      for (const p of parties) workers.get(p)!.postMessage("go");
+    };
+    const finish = (): void => {
+      if (settled) return;
+      settled = true;
+      const onlineMs = performance.now() - goAt;
+      const outputs = new Map<string, Map<string, ClearTensor>>();
+      const perPair: PairTraffic[] = [];
+      let rounds = 0;
+      for (const p of parties) {
+        const d = done.get(p)!;
+        outputs.set(p, new Map(d.outputs));
+        rounds = Math.max(rounds, d.rounds);
+        for (const s of d.sent) if (s.to !== "dealer") perPair.push({ from: p, to: s.to, messages: s.messages, bytes: s.bytes });
+      }
+      terminateAll();
+      resolve({
+        outputs,
+        stats: { offlineMs: offline!.offlineMs, onlineMs, rounds, perPair, dealerBytes: offline!.bytes, dealerItems: offline!.items },
+      });
+    };
+
+    const spawn = (name: string, data: PartyWorkerData | DealerWorkerData): void => {
+      const transfer = Object.values(data.ports);
+      const w = new Worker(entry.entry, { eval: entry.eval, workerData: data, transferList: transfer });
+      workers.set(name, w);
+      w.on("message", (m: WorkerMessage) => {
+        switch (m.type) {
+          case "ready":
+            ready.add(name);
+            maybeGo();
+            break;
+          case "offline":
+            offline = m;
+            maybeGo();
+            break;
+          case "progress":
+            options.onProgress?.({ loop: m.loop, iteration: m.iteration, total: m.total });
+            break;
+          case "done":
+            done.set(name, m);
+            if (done.size === parties.length) finish();
+            break;
+          case "error":
+            fail(name, m.message, m.user);
+            break;
+        }
+      });
+      w.on("error", (e) => fail(name, e.message, false));
+      w.on("exit", (code) => {
+        if (settled) return;
+        const finished = name === "dealer" ? offline !== undefined : done.has(name);
+        if (!finished) fail(name, `its thread exited (code ${code}) before finishing`, false);
+      });
+    };
+
+    try {
+      spawn("dealer", { role: "dealer", plan, ports: ports.get("dealer")!, seeds: dealerSeeds, timeoutMs });
+      parties.forEach((p, i) => {
+        const own: Record<string, ClearTensor> = {};
+        for (const inp of plan.inputs) if (inp.party === p) own[inp.name] = inputs.get(`${p}.${inp.name}`)!;
+        spawn(p, {
+          role: "party",
+          plan,
+          party: p,
+          ports: ports.get(p)!,
+          pairSeeds: pairSeeds.get(p)!,
+          dealerSeed: dealerSeeds[i]!,
+          inputs: own,
+          timeoutMs,
+          progress: i === 0 && options.onProgress !== undefined,
+        });
+      });
+    } catch (e) {
+      fail("runtime", e instanceof Error ? e.message : String(e), false);
+    }
+  });
+}

@@ -1,0 +1,89 @@
+// The worker-thread entry of runInProcess: one party, or the dealer, per thread. It speaks to
+// the main thread through parentPort (ready / go / done / error / progress) and to its peers
+// through the MessagePorts it was given (./in-process transport). A thrown error is reported
+// as a message (its text only: errors never carry data) and ends the thread.
+
+import { parentPort, workerData } from "node:worker_threads";
+import type { MessagePort } from "node:worker_threads";
+import { UserError } from "../../grammar/diagnostic.js";
+import type { ClearTensor } from "../clear/index.js";
+import { DealerInbox, runDealer } from "../dealer/index.js";
+import type { Plan } from "../plan/plan.js";
+import { prepareRingKernels } from "../ring/index.js";
+import { PortTransport } from "../transport/index.js";
+import { runParty } from "./executor.js";
+
+export interface PartyWorkerData {
+  role: "party";
+  plan: Plan;
+  party: string;
+  ports: Record<string, MessagePort>;
+  pairSeeds: Record<string, Uint8Array>;
+  dealerSeed: Uint8Array;
+  inputs: Record<string, ClearTensor>;
+  timeoutMs: number;
+  progress: boolean;
+}
+
+export interface DealerWorkerData {
+  role: "dealer";
+  plan: Plan;
+  ports: Record<string, MessagePort>;
+  seeds: Uint8Array[];
+  timeoutMs: number;
+}
+
+export type WorkerMessage =
+  | { type: "ready" }
+  | { type: "offline"; offlineMs: number; bytes: number; items: number; elements: number }
+  | { type: "progress"; loop: string; iteration: number; total: number }
+  | { type: "done"; outputs: [string, ClearTensor][]; rounds: number; sent: { to: string; messages: number; bytes: number }[]; onlineMs: number }
+  | { type: "error"; message: string; user: boolean };
+
+const port = parentPort!;
+const data = workerData as PartyWorkerData | DealerWorkerData;
+
+function post(m: WorkerMessage): void {
+  port.postMessage(m);
+}
+
+async function main(): Promise<void> {
+  await prepareRingKernels();
+  if (data.role === "dealer") {
+    const transport = new PortTransport("dealer", new Map(Object.entries(data.ports)), data.timeoutMs);
+    const stats = runDealer(data.plan, data.seeds, transport);
+    post({ type: "offline", ...stats });
+    transport.close();
+    return;
+  }
+  const { plan, party } = data;
+  const ports = new Map(Object.entries(data.ports));
+  const transport = new PortTransport(party, ports, data.timeoutMs);
+  const last = plan.parties[plan.parties.length - 1] === party;
+  const dealerInbox = last ? new DealerInbox(transport) : undefined;
+  if (dealerInbox) await dealerInbox.drain();
+  // wait for the main thread's go: every party has its dealer items
+  const go = new Promise<void>((resolve) => port.once("message", () => resolve()));
+  post({ type: "ready" });
+  await go;
+  const t0 = performance.now();
+  const result = await runParty({
+    plan,
+    party,
+    transport,
+    pairSeeds: new Map(Object.entries(data.pairSeeds)),
+    dealerSeed: data.dealerSeed,
+    ...(dealerInbox ? { dealerInbox } : {}),
+    inputs: new Map(Object.entries(data.inputs)),
+    ...(data.progress ? { onProgress: (p) => post({ type: "progress", ...p }) } : {}),
+  });
+  const onlineMs = performance.now() - t0;
+  const sent = transport.stats().sent.map((s) => ({ to: s.to, messages: s.messages, bytes: s.bytes }));
+  post({ type: "done", outputs: [...result.outputs], rounds: result.rounds, sent, onlineMs });
+  transport.close();
+}
+
+main().catch((e: unknown) => {
+  const err = e instanceof Error ? e : new Error(String(e));
+  post({ type: "error", message: err.message, user: err instanceof UserError });
+});

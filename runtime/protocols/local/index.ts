@@ -1,0 +1,61 @@
+// The registry of local-function implementations, one per name in ../spec/local-fns.ts (the
+// `satisfies` below makes a missing implementation a type error). The executor looks a plan
+// node's `fn` up here.
+
+import type { LocalFnName } from "../spec/local-fns.js";
+import { beaver_matmul, beaver_mul, beaver_square, sub_pair } from "./beaver.js";
+import {
+  add,
+  add_public,
+  broadcast_to,
+  concat,
+  flatten,
+  lshift,
+  matmul_public,
+  mul_const,
+  mul_public,
+  neg,
+  reshape,
+  slice,
+  stack,
+  sub,
+  sum,
+  transpose,
+} from "./linear.js";
+import { trunc_local, trunc_mask, trunc_unmask } from "./truncate.js";
+import type { LocalFn } from "./types.js";
+
+export type { LocalContext, LocalFn, LocalValue } from "./types.js";
+export { isClear, isRing } from "./types.js";
+export { encodeClear, encodeScalar, elemBits } from "./encode.js";
+
+export const LOCAL_IMPLS = {
+  add,
+  sub,
+  neg,
+  sub_pair,
+  add_public,
+  mul_public,
+  matmul_public,
+  mul_const,
+  lshift,
+  beaver_mul,
+  beaver_square,
+  beaver_matmul,
+  trunc_local,
+  trunc_mask,
+  trunc_unmask,
+  sum,
+  transpose,
+  reshape,
+  flatten,
+  slice,
+  concat,
+  stack,
+  broadcast_to,
+} satisfies Record<LocalFnName, LocalFn>;
+
+export function localFn(name: string): LocalFn {
+  if (!Object.prototype.hasOwnProperty.call(LOCAL_IMPLS, name)) throw new Error(`internal: unknown local function ${name}`);
+  return LOCAL_IMPLS[name as LocalFnName];
+}

@@ -1,0 +1,65 @@
+// The local halves of fixed-point truncation (the protocol and its failure bounds are in
+// ../spec/arithmetic.ts, `truncate`). trunc_local: the 2-party SecureML share shift.
+// trunc_mask / trunc_unmask: the n-party protocol with the dealer's (r, r_msb, r_low_shift).
+
+import { signedView } from "../../ring/index.js";
+import { type LocalFn, ringArg } from "./types.js";
+
+const OFFSET = 1n << 62n;
+const LOW63 = (1n << 63n) - 1n;
+
+function bitsAttr(fn: string, attrs: Record<string, unknown>): bigint {
+  const b = attrs["bits"];
+  if (typeof b !== "number" || !Number.isInteger(b) || b < 0 || b > 62) throw new Error(`internal: local ${fn} needs attribute bits in 0..62`);
+  return BigInt(b);
+}
+
+/** Party 0: x0 >> bits; party 1: -((-x1) >> bits) (arithmetic shifts). Two parties only. */
+export const trunc_local: LocalFn = (ctx, args, attrs) => {
+  if (ctx.n !== 2) throw new Error("internal: local trunc_local is the 2-party protocol");
+  const x = ringArg("trunc_local", args, 0);
+  const k = bitsAttr("trunc_local", attrs);
+  const src = signedView(x.data);
+  const out = new BigInt64Array(src.length);
+  if (ctx.index === 0) for (let i = 0; i < src.length; i++) out[i] = src[i]! >> k;
+  else for (let i = 0; i < src.length; i++) out[i] = BigInt.asIntN(64, -(BigInt.asIntN(64, -src[i]!) >> k));
+  return [{ data: new BigUint64Array(out.buffer), shape: [...x.shape] }];
+};
+
+/** x + r + party0(2^62). */
+export const trunc_mask: LocalFn = (ctx, args) => {
+  const x = ringArg("trunc_mask", args, 0);
+  const r = ringArg("trunc_mask", args, 1).data;
+  const src = x.data;
+  const out = new BigUint64Array(src.length);
+  const off = ctx.index === 0 ? OFFSET : 0n;
+  for (let i = 0; i < src.length; i++) out[i] = BigInt.asUintN(64, src[i]! + r[i]! + off);
+  return [{ data: out, shape: [...x.shape] }];
+};
+
+/** From the opened m: w = m_msb XOR r_msb (shares: party0(m_msb) + r_msb (1 - 2 m_msb)), and
+ *  party0((m mod 2^63) >> bits - 2^(62-bits)) + w 2^(63-bits) - r_low_shift. */
+export const trunc_unmask: LocalFn = (ctx, args, attrs) => {
+  const mt = ringArg("trunc_unmask", args, 0);
+  const m = mt.data;
+  const rMsb = ringArg("trunc_unmask", args, 1).data;
+  const rLow = ringArg("trunc_unmask", args, 2).data;
+  const k = bitsAttr("trunc_unmask", attrs);
+  const wScale = 1n << (63n - k);
+  const offShift = 1n << (62n - k);
+  const first = ctx.index === 0;
+  const out = new BigUint64Array(m.length);
+  for (let i = 0; i < m.length; i++) {
+    const mi = m[i]!;
+    const msb = mi >> 63n;
+    // w share: msb ? party0(1) - r_msb : r_msb
+    let w = msb === 1n ? -rMsb[i]! : rMsb[i]!;
+    let z = -rLow[i]!;
+    if (first) {
+      w += msb;
+      z += ((mi & LOW63) >> k) - offShift;
+    }
+    out[i] = BigInt.asUintN(64, z + w * wScale);
+  }
+  return [{ data: out, shape: [...mt.shape] }];
+};

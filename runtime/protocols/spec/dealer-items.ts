@@ -1,0 +1,90 @@
+// The dealer's items: what each kind of correlated randomness consists of, as data. The
+// dealer (runtime/dealer) generates them, the parties derive their shares of them, and the
+// cost model counts them, all from this one table. Pure data and shape arithmetic: no
+// randomness, no kernels.
+//
+// Every output of an item is either `random` (each party's share comes from the PRG stream
+// it shares with the dealer; the dealer never sends it) or `correlated` (a function of the
+// random outputs: every party but the last derives its share from its PRG stream, and the
+// dealer sends the last party ONE correction share). So an item costs the dealer exactly the
+// elements of its correlated outputs on the wire, all to one party.
+
+export interface DealerOutputLayout {
+  /** Name of the output, for messages and docs (a, b, c, r, …). */
+  name: string;
+  shape: number[];
+  correlated: boolean;
+}
+
+export interface DealerItemInfo {
+  doc: string;
+  /** The outputs in plan order, from the dealer node's attrs. */
+  layout(attrs: Record<string, unknown>): DealerOutputLayout[];
+}
+
+const shapeAttr = (item: string, attrs: Record<string, unknown>, name: string): number[] => {
+  const v = attrs[name];
+  if (!Array.isArray(v) || !v.every((d) => Number.isInteger(d) && d >= 0)) {
+    throw new Error(`internal: dealer item ${item} needs attribute ${name} (a shape)`);
+  }
+  return [...(v as number[])];
+};
+
+const out = (name: string, shape: number[], correlated: boolean): DealerOutputLayout => ({ name, shape, correlated });
+
+export const DEALER_ITEMS = {
+  triple_mul: {
+    doc: "Beaver triple (a, b, c = a * b), elementwise with NumPy broadcasting: attrs {shape} or {a, b, c}",
+    layout(attrs) {
+      if (attrs["shape"] !== undefined) {
+        const s = shapeAttr("triple_mul", attrs, "shape");
+        return [out("a", s, false), out("b", s, false), out("c", s, true)];
+      }
+      return [
+        out("a", shapeAttr("triple_mul", attrs, "a"), false),
+        out("b", shapeAttr("triple_mul", attrs, "b"), false),
+        out("c", shapeAttr("triple_mul", attrs, "c"), true),
+      ];
+    },
+  },
+  square_pair: {
+    doc: "square pair (a, a2 = a * a): attrs {shape}",
+    layout(attrs) {
+      const s = shapeAttr("square_pair", attrs, "shape");
+      return [out("a", s, false), out("a2", s, true)];
+    },
+  },
+  triple_matmul: {
+    doc: "matrix Beaver triple (A, B, C = A @ B): attrs {a, b, c} shapes",
+    layout(attrs) {
+      return [
+        out("A", shapeAttr("triple_matmul", attrs, "a"), false),
+        out("B", shapeAttr("triple_matmul", attrs, "b"), false),
+        out("C", shapeAttr("triple_matmul", attrs, "c"), true),
+      ];
+    },
+  },
+  trunc_pair: {
+    doc:
+      "truncation pair for dividing by 2^bits: r uniform in Z_2^64, r_msb (its top bit, as an " +
+      "arithmetic share of 0 or 1) and r_low_shift = (r mod 2^63) >> bits: attrs {shape, bits}",
+    layout(attrs) {
+      const s = shapeAttr("trunc_pair", attrs, "shape");
+      return [out("r", s, false), out("r_msb", s, true), out("r_low_shift", s, true)];
+    },
+  },
+} as const satisfies Record<string, DealerItemInfo>;
+
+export type DealerItemName = keyof typeof DEALER_ITEMS;
+
+export function isDealerItem(name: string): name is DealerItemName {
+  return Object.prototype.hasOwnProperty.call(DEALER_ITEMS, name);
+}
+
+/** Ring elements one item puts on the dealer's wire (its correlated outputs). */
+export function dealerItemWireElements(item: string, attrs: Record<string, unknown>): number {
+  if (!isDealerItem(item)) throw new Error(`internal: unknown dealer item ${item}`);
+  let n = 0;
+  for (const o of DEALER_ITEMS[item].layout(attrs)) if (o.correlated) n += o.shape.reduce((a, d) => a * d, 1);
+  return n;
+}

@@ -1,0 +1,119 @@
+// The in-process transport: each party (and the dealer) runs in its own worker thread, with
+// one MessagePort per peer. Payload buffers are transferred (moved, not copied) between
+// threads. Frames from one peer arrive in order; a receive waits at most `timeoutMs`. When a
+// peer's port closes (its thread ended) pending and later receives fail at once.
+// Never logs, inspects or keeps a payload after handing it to the receiver.
+
+import type { MessagePort } from "node:worker_threads";
+import {
+  checkTag,
+  describeTag,
+  type Frame,
+  type FrameTag,
+  SendCounter,
+  type Transport,
+  TransportError,
+  type TransportStats,
+  tagBytes,
+} from "./transport.js";
+
+export const DEFAULT_TIMEOUT_MS = 60_000;
+
+interface Waiter {
+  resolve: (f: Frame) => void;
+  reject: (e: Error) => void;
+}
+
+interface PeerChannel {
+  port: MessagePort;
+  queue: Frame[];
+  waiters: Waiter[];
+  closed: boolean;
+}
+
+export class PortTransport implements Transport {
+  private readonly peers = new Map<string, PeerChannel>();
+  private readonly counter: SendCounter;
+
+  constructor(
+    readonly self: string,
+    ports: ReadonlyMap<string, MessagePort>,
+    private readonly timeoutMs = DEFAULT_TIMEOUT_MS,
+  ) {
+    this.counter = new SendCounter(self);
+    for (const [peer, port] of ports) {
+      const ch: PeerChannel = { port, queue: [], waiters: [], closed: false };
+      this.peers.set(peer, ch);
+      port.on("message", (f: Frame) => {
+        const w = ch.waiters.shift();
+        if (w) w.resolve(f);
+        else ch.queue.push(f);
+      });
+      port.on("close", () => {
+        ch.closed = true;
+        for (const w of ch.waiters.splice(0)) w.reject(new TransportError(`party ${self} lost the connection to ${peer}`));
+      });
+    }
+  }
+
+  private channel(peer: string): PeerChannel {
+    const ch = this.peers.get(peer);
+    if (!ch) throw new TransportError(`party ${this.self} has no channel to ${peer}`);
+    return ch;
+  }
+
+  send(peer: string, tag: FrameTag, payload: ArrayBuffer[]): void {
+    const ch = this.channel(peer);
+    const frame: Frame = { from: this.self, to: peer, tag, payload };
+    let bytes = tagBytes(tag);
+    for (const b of payload) bytes += b.byteLength;
+    this.counter.count(peer, tag.round, bytes);
+    ch.port.postMessage(frame, payload);
+  }
+
+  async receive(peer: string, tag: FrameTag): Promise<ArrayBuffer[]> {
+    const f = await this.next(peer, describeTag(tag));
+    checkTag(this.self, peer, tag, f.tag);
+    return f.payload;
+  }
+
+  receiveNext(peer: string, what: string): Promise<Frame> {
+    return this.next(peer, what);
+  }
+
+  private next(peer: string, what: string): Promise<Frame> {
+    const ch = this.channel(peer);
+    const queued = ch.queue.shift();
+    if (queued) return Promise.resolve(queued);
+    if (ch.closed) return Promise.reject(new TransportError(`party ${this.self} lost the connection to ${peer} while waiting for ${what}`));
+    return new Promise<Frame>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        const i = ch.waiters.indexOf(w);
+        if (i >= 0) ch.waiters.splice(i, 1);
+        reject(new TransportError(`party ${this.self} timed out after ${this.timeoutMs} ms waiting for ${peer}'s message of ${what}`));
+      }, this.timeoutMs);
+      const w: Waiter = {
+        resolve: (f) => {
+          clearTimeout(timer);
+          resolve(f);
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      };
+      ch.waiters.push(w);
+    });
+  }
+
+  stats(): TransportStats {
+    return this.counter.stats();
+  }
+
+  close(): void {
+    for (const ch of this.peers.values()) {
+      ch.port.close();
+      ch.closed = true;
+    }
+  }
+}
