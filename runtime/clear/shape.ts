@@ -108,10 +108,10 @@ export function stack(ts: ClearTensor[], attrs: Attrs): ClearTensor {
 /** One axis of a slice: a single index (drops the axis) or a half-open range. */
 type AxisSel = { index: number } | { start: number; end: number };
 
-/** Decode `ranges`: per axis either an index (a number or a one-element list) or a
- *  [start, end] pair with null for an open end. Negative values count from the end (Python);
- *  ranges clamp to the axis like Python slices, indices must be in range. Axes past the list
- *  are taken whole. */
+/** Decode `ranges` as compiler/check/expr/subscript.ts writes it: one entry per axis, either
+ *  [start, end] (a half-open range) or [i, null] (an index: the axis is dropped). A bare number
+ *  is also an index. Negative values count from the end (Python); ranges clamp to the axis
+ *  like Python slices, indices must be in range. Axes past the list are taken whole. */
 function decodeRanges(t: ClearTensor, attrs: Attrs): AxisSel[] {
   const raw = attrs["ranges"];
   if (!Array.isArray(raw)) throw new ClearOpError("slice", "attribute ranges must be a list");
@@ -119,28 +119,22 @@ function decodeRanges(t: ClearTensor, attrs: Attrs): AxisSel[] {
     throw new ClearOpError("slice", `${raw.length} indices for a tensor of rank ${t.shape.length}`);
   }
   const bad = (): never => {
-    throw new ClearOpError("slice", "each entry of ranges must be an index or [start, end]");
+    throw new ClearOpError("slice", "each entry of ranges must be [start, end] or [index, null]");
   };
   const isIdx = (x: unknown): x is number => typeof x === "number" && Number.isInteger(x);
   return t.shape.map((dim, axis): AxisSel => {
-    const r: unknown = axis < raw.length ? raw[axis] : [null, null];
-    const idx = isIdx(r) ? r : Array.isArray(r) && r.length === 1 ? (isIdx(r[0]) ? r[0] : bad()) : undefined;
+    if (axis >= raw.length) return { start: 0, end: dim };
+    const r: unknown = raw[axis];
+    const idx = isIdx(r) ? r : Array.isArray(r) && r.length === 2 && isIdx(r[0]) && r[1] === null ? r[0] : undefined;
     if (idx !== undefined) {
       const i = idx < 0 ? idx + dim : idx;
       if (i < 0 || i >= dim) throw new ClearOpError("slice", `index ${idx} is out of range for axis ${axis} of size ${dim}`);
       return { index: i };
     }
-    if (r === null) return { start: 0, end: dim };
-    if (!Array.isArray(r) || r.length !== 2) return bad();
-    const bound = (v: unknown, open: number): number => {
-      if (v === null || v === undefined) return open;
-      if (!isIdx(v)) return bad();
-      const x = v < 0 ? v + dim : v;
-      return Math.min(Math.max(x, 0), dim);
-    };
-    const start = bound(r[0], 0);
-    const end = Math.max(start, bound(r[1], dim));
-    return { start, end };
+    if (!Array.isArray(r) || r.length !== 2 || !isIdx(r[0]) || !isIdx(r[1])) return bad();
+    const clamp = (v: number): number => Math.min(Math.max(v < 0 ? v + dim : v, 0), dim);
+    const start = clamp(r[0]);
+    return { start, end: Math.max(start, clamp(r[1])) };
   });
 }
 
