@@ -10,7 +10,6 @@ import {
   broadcastStrides,
   forEachRun,
   sameShape,
-  signedView,
   size,
 } from "./tensor.js";
 
@@ -139,35 +138,84 @@ export function ringAddScalar(a: RingTensor, c: bigint): RingTensor {
 }
 
 // ---- shifts ----
-function checkShift(k: number): bigint {
+// Shifts work on the two 32-bit words of each element: V8 lowers BigInt shifts by a variable
+// amount to a slow generic path (~27 ms per 1e6 elements), while int32 word shifts run at
+// about 1 ms per 1e6. Little-endian layout: word 2i is the low half, 2i+1 the high half.
+function checkShift(k: number): void {
   if (!Number.isInteger(k) || k < 0 || k > 63) throw new RangeError(`shift amount ${k} is outside 0..63`);
-  return BigInt(k);
+}
+
+function words(data: BigUint64Array): Int32Array {
+  return new Int32Array(data.buffer, data.byteOffset, data.length * 2);
 }
 
 /** Arithmetic right shift: the value read as signed two's complement, divided by 2^k, floored. */
 export function ringShiftRightArith(a: RingTensor, k: number): RingTensor {
-  const s = checkShift(k);
-  const x = signedView(a.data);
-  const out = new BigInt64Array(x.length);
-  for (let i = 0; i < x.length; i++) out[i] = x[i]! >> s;
-  return { data: new BigUint64Array(out.buffer), shape: [...a.shape] };
+  checkShift(k);
+  const out = new BigUint64Array(a.data.length);
+  const x = words(a.data);
+  const y = words(out);
+  const n = x.length;
+  if (k === 0) y.set(x);
+  else if (k < 32) {
+    const r = 32 - k;
+    for (let i = 0; i < n; i += 2) {
+      const hi = x[i + 1]!;
+      y[i] = (x[i]! >>> k) | (hi << r);
+      y[i + 1] = hi >> k;
+    }
+  } else {
+    const s = k - 32;
+    for (let i = 0; i < n; i += 2) {
+      const hi = x[i + 1]!;
+      y[i] = hi >> s;
+      y[i + 1] = hi >> 31;
+    }
+  }
+  return { data: out, shape: [...a.shape] };
 }
 
 /** Logical right shift: the value read as unsigned, divided by 2^k, floored. */
 export function ringShiftRightLogical(a: RingTensor, k: number): RingTensor {
-  const s = checkShift(k);
-  const x = a.data;
-  const out = new BigUint64Array(x.length);
-  for (let i = 0; i < x.length; i++) out[i] = x[i]! >> s;
+  checkShift(k);
+  const out = new BigUint64Array(a.data.length);
+  const x = words(a.data);
+  const y = words(out);
+  const n = x.length;
+  if (k === 0) y.set(x);
+  else if (k < 32) {
+    const r = 32 - k;
+    for (let i = 0; i < n; i += 2) {
+      const hi = x[i + 1]!;
+      y[i] = (x[i]! >>> k) | (hi << r);
+      y[i + 1] = hi >>> k;
+    }
+  } else {
+    const s = k - 32;
+    for (let i = 0; i < n; i += 2) y[i] = x[i + 1]! >>> s; // high words stay 0
+  }
   return { data: out, shape: [...a.shape] };
 }
 
 /** Left shift mod 2^64. */
 export function ringShiftLeft(a: RingTensor, k: number): RingTensor {
-  const s = checkShift(k);
-  const x = a.data;
-  const out = new BigUint64Array(x.length);
-  for (let i = 0; i < x.length; i++) out[i] = BigInt.asUintN(64, x[i]! << s);
+  checkShift(k);
+  const out = new BigUint64Array(a.data.length);
+  const x = words(a.data);
+  const y = words(out);
+  const n = x.length;
+  if (k === 0) y.set(x);
+  else if (k < 32) {
+    const r = 32 - k;
+    for (let i = 0; i < n; i += 2) {
+      const lo = x[i]!;
+      y[i] = lo << k;
+      y[i + 1] = (x[i + 1]! << k) | (lo >>> r);
+    }
+  } else {
+    const s = k - 32;
+    for (let i = 0; i < n; i += 2) y[i + 1] = x[i]! << s; // low words stay 0
+  }
   return { data: out, shape: [...a.shape] };
 }
 
