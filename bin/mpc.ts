@@ -11,7 +11,12 @@ interface Command {
 }
 
 // One line per subcommand; each module exports `main(argv): Promise<exitCode>`.
-const COMMANDS: Record<string, Command> = {};
+const COMMANDS: Record<string, Command> = {
+  check: { summary: "parse and type-check a program; summarise parties, inputs, reveals", load: () => import("./commands/check.js") },
+  compile: { summary: "compile a program to its protocol plan (JSON, DOT, SVG)", load: () => import("./commands/compile.js") },
+  cost: { summary: "rounds, bytes and randomness a program needs, and its wall time on a network", load: () => import("./commands/cost.js") },
+  explain: { summary: "explain a diagnostic code (mpc explain E0300)", load: () => import("./commands/explain.js") },
+};
 
 function usage(): string {
   const rows = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
