@@ -49,6 +49,8 @@ export function usage(name: string, sig: readonly Param[]): string {
 
 export class Args {
   failed = false;
+  /** For `ints` arguments: the span of each integer (a list literal gives its span to all). */
+  private readonly itemSpans = new Map<string, Span[]>();
   private readonly bound = new Map<string, CheckedArg[]>();
 
   constructor(
@@ -124,6 +126,11 @@ export class Args {
         return;
       }
     }
+  }
+
+  /** The span of the i-th integer of an `ints` argument. */
+  itemSpan(name: string, i: number): Span {
+    return this.itemSpans.get(name)?.[i] ?? this.span(name);
   }
 
   has(name: string): boolean {
@@ -246,6 +253,8 @@ export class Args {
     const list = this.bound.get(name) ?? [];
     const what = `\`${name}\` of \`${this.callee}\``;
     const out: number[] = [];
+    const spans: Span[] = [];
+    this.itemSpans.set(name, spans);
     for (const a of list) {
       const v = this.constant(a, what);
       if (v === undefined) continue;
@@ -256,6 +265,7 @@ export class Args {
           break;
         }
         out.push(item);
+        spans.push(a.span);
       }
     }
     return out;

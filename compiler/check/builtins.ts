@@ -195,9 +195,9 @@ function softmaxLike(a: Args, cx: Checker): OpResult | undefined {
 
 /** Checks a shape given as constants: positive dimensions. */
 function dimsOrReport(a: Args, cx: Checker, name: string, dims: number[], allowInfer = false): boolean {
-  for (const d of dims) {
+  for (const [i, d] of dims.entries()) {
     if (d > 0 || (allowInfer && d === -1)) continue;
-    cx.error("badDimension", a.span(name), `invalid dimension ${d} in ${showShape(dims)}`, allowInfer ? "dimensions are positive (one may be -1, inferred)" : "dimensions are positive integers");
+    cx.error("badDimension", a.itemSpan(name, i), `invalid dimension ${d} in ${showShape(dims)}`, allowInfer ? "dimensions are positive (one may be -1, inferred)" : "dimensions are positive integers");
     return false;
   }
   return true;
