@@ -1,0 +1,132 @@
+// Dependence sets: which input elements a value may depend on, as sorted disjoint runs of
+// global input-element ids ([start, end) pairs). Inputs occupy contiguous id ranges in
+// row-major order, so "all of x", "row i of x" and "x[i, j]" are each one run, and the sets
+// a program produces stay small however large the tensors are. Immutable: every operation
+// returns a new set (or one of its arguments when nothing changes).
+
+export type DepSet = readonly number[];
+
+export const EMPTY: DepSet = Object.freeze([]) as DepSet;
+
+export function single(id: number): DepSet {
+  return [id, id + 1];
+}
+
+export function range(start: number, end: number): DepSet {
+  return end > start ? [start, end] : EMPTY;
+}
+
+/** From ids in any order (duplicates allowed). */
+export function fromIds(ids: Iterable<number>): DepSet {
+  const sorted = [...new Set(ids)].sort((a, b) => a - b);
+  const out: number[] = [];
+  for (const id of sorted) {
+    if (out.length > 0 && out[out.length - 1] === id) out[out.length - 1] = id + 1;
+    else out.push(id, id + 1);
+  }
+  return out;
+}
+
+export function isEmpty(s: DepSet): boolean {
+  return s.length === 0;
+}
+
+export function size(s: DepSet): number {
+  let n = 0;
+  for (let k = 0; k < s.length; k += 2) n += s[k + 1]! - s[k]!;
+  return n;
+}
+
+export function has(s: DepSet, id: number): boolean {
+  let lo = 0;
+  let hi = s.length / 2 - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (id < s[2 * mid]!) hi = mid - 1;
+    else if (id >= s[2 * mid + 1]!) lo = mid + 1;
+    else return true;
+  }
+  return false;
+}
+
+export function equals(a: DepSet, b: DepSet): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
+}
+
+export function union(a: DepSet, b: DepSet): DepSet {
+  if (a.length === 0 || a === b) return b;
+  if (b.length === 0) return a;
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  const push = (s: number, e: number): void => {
+    const n = out.length;
+    if (n > 0 && s <= out[n - 1]!) {
+      if (e > out[n - 1]!) out[n - 1] = e;
+    } else out.push(s, e);
+  };
+  while (i < a.length || j < b.length) {
+    if (j >= b.length || (i < a.length && a[i]! <= b[j]!)) {
+      push(a[i]!, a[i + 1]!);
+      i += 2;
+    } else {
+      push(b[j]!, b[j + 1]!);
+      j += 2;
+    }
+  }
+  // Return an argument when the union added nothing (keeps sets shared).
+  if (equals(out, a)) return a;
+  if (equals(out, b)) return b;
+  return out;
+}
+
+export function unionAll(sets: Iterable<DepSet>): DepSet {
+  let acc = EMPTY;
+  for (const s of sets) acc = union(acc, s);
+  return acc;
+}
+
+/** Elements of `a` not in `b`. */
+export function minus(a: DepSet, b: DepSet): DepSet {
+  if (a.length === 0 || b.length === 0) return a;
+  const out: number[] = [];
+  let j = 0;
+  for (let i = 0; i < a.length; i += 2) {
+    let s = a[i]!;
+    const e = a[i + 1]!;
+    while (j < b.length && b[j + 1]! <= s) j += 2;
+    let k = j;
+    while (s < e) {
+      if (k >= b.length || b[k]! >= e) {
+        out.push(s, e);
+        break;
+      }
+      if (b[k]! > s) out.push(s, b[k]!);
+      s = Math.max(s, b[k + 1]!);
+      k += 2;
+    }
+  }
+  return out;
+}
+
+/** Elements of `a` within [start, end). */
+export function clip(a: DepSet, start: number, end: number): DepSet {
+  const out: number[] = [];
+  for (let k = 0; k < a.length; k += 2) {
+    const s = Math.max(a[k]!, start);
+    const e = Math.min(a[k + 1]!, end);
+    if (s < e) out.push(s, e);
+  }
+  return out;
+}
+
+export function* ids(s: DepSet): Generator<number> {
+  for (let k = 0; k < s.length; k += 2) for (let id = s[k]!; id < s[k + 1]!; id++) yield id;
+}
+
+export function isSubset(a: DepSet, b: DepSet): boolean {
+  return minus(a, b).length === 0;
+}
