@@ -11,3 +11,4 @@ export { INPUT_EXTENSIONS, readInputFile } from "./read.js";
 export { defaultDataDir, type InputBinding, loadInputs, resolveInputs } from "./resolve.js";
 export type { ValueLimits } from "./values.js";
 export { formatNumber, toCsv, toJson, writeOutput } from "./write.js";
+export { type DisplayOptions, formatTensor, showValue } from "./display.js";
