@@ -96,3 +96,11 @@ export function zeroShare(seedsWithPeers: ReadonlyMap<string, Uint8Array>, myNam
   }
   return out;
 }
+
+/**
+ * A stream label from its parts, e.g. prgLabel("triple_mul", nodeId, iteration, party):
+ * JSON-encoded, so distinct part lists can never produce the same label.
+ */
+export function prgLabel(...parts: readonly (string | number)[]): string {
+  return JSON.stringify(parts);
+}

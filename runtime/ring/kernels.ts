@@ -3,12 +3,13 @@
 // ./tf.ts initialised), `wasm` (the WebAssembly kernel in ./kernels/wasm-matmul.ts, when
 // present and available). `MPC_KERNELS=typed|tfjs|wasm|auto` forces one (default auto).
 //
-// In auto mode `prepareRingKernels()` runs a start-up probe (cheap, once per process): it
+// In auto mode `prepareRingKernels()` runs a start-up probe (~50 ms, once per process): it
 // times every loaded kernel on one shape per size class and keeps the fastest per class. The
-// tfjs kernel joins the probe only when tfjs is already up (or when asked): measured, it never
-// beats the typed loop (research-kernels.md §3), so auto mode does not pay tfjs start-up for it.
-// `ringMatmul` is synchronous: before the probe has finished it uses the WebAssembly kernel
-// if loaded, else the typed loop. Every choice is exact; the probe only decides speed.
+// tfjs kernel joins the probe only when tfjs is already up (or when asked): measured here it
+// never beats the typed loop (<= 0.47 G ring MAC/s against 1.5-1.9 G; bench/ring.bench.ts),
+// so auto mode does not pay tfjs's ~250 ms start-up for it. `ringMatmul` is synchronous:
+// until `prepareRingKernels()` has resolved, every product uses the typed loop, so the
+// executor should await it at start-up. Every choice is exact; the probe only decides speed.
 
 import { initTf, tfIfReady } from "./tf.js";
 import { type Matmul2d, typedMatmul } from "./matmul-typed.js";

@@ -1,6 +1,6 @@
 import test from "ava";
 import { createCipheriv, createHash } from "node:crypto";
-import { Prg, labelIv, randomRing, randomRingTensor, randomSeed, zeroShare } from "../../../runtime/random/index.js";
+import { Prg, labelIv, prgLabel, randomRing, randomRingTensor, randomSeed, zeroShare } from "../../../runtime/random/index.js";
 
 const seedA = Uint8Array.from({ length: 16 }, (_, i) => i * 7 + 1);
 const seedB = Uint8Array.from({ length: 16 }, (_, i) => 255 - i);
@@ -112,4 +112,10 @@ test("chi-square: PRG and system randomness have uniform bytes and unbiased bits
   const xs = new Prg(seedB, "biased bits").ring(1 << 17);
   for (let i = 0; i < xs.length; i += 10) xs[i] = xs[i]! | 1n;
   t.true(bitChiSquare(xs) > chiSquareThreshold(64));
+});
+
+test("prgLabel keeps part lists apart that plain joining would merge", (t) => {
+  t.is(prgLabel("triple_mul", 17, 3), '["triple_mul",17,3]');
+  t.not(prgLabel("a/b", "c"), prgLabel("a", "b/c"));
+  t.not(prgLabel("1", 2), prgLabel(1, 2));
 });
