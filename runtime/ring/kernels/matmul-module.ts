@@ -1,21 +1,45 @@
-// Emits the WebAssembly module for exact Z_2^64 matmul: packing routines and an MR x NR
-// register-tiled micro-kernel over i64 (wrapping multiply-add is exactly arithmetic mod 2^64).
-// This module only builds bytes; instantiation, memory layout and blocking live in
-// wasm-matmul.ts. It must never depend on anything but the emitter.
+// Emits the WebAssembly module for exact Z_2^64 matmul: a packing routine and an mr x nr
+// register-tiled micro-kernel (wrapping 64-bit multiply-add is exactly arithmetic mod 2^64).
+// A tile's columns are split into up to three segments, each computed a different way:
+// scalar i64, SIMD i64x2.mul, and SIMD built from 32-bit halves ("split32"); mixing scalar
+// and SIMD columns keeps both the integer and the vector units busy. This module only builds
+// bytes; instantiation, memory layout and blocking live in wasm-matmul.ts. It must never
+// depend on anything but the emitter.
 
-import { FunctionBuilder, I32, I64, encodeModule } from "./wasm-emit.js";
+import { FunctionBuilder, I32, I64, V128, encodeModule } from "./wasm-emit.js";
 
-export interface ScalarKernelShape {
+export interface KernelShape {
   /** Rows of C held in registers by the micro-kernel. */
   mr: number;
-  /** Columns of C held in registers by the micro-kernel. */
-  nr: number;
+  /**
+   * Columns of C held in registers, by how they are computed, in this order within a tile:
+   * `i64` scalar, `i64x2` (a multiple of 2), `split32` (a multiple of 4).
+   */
+  cols: { i64?: number; i64x2?: number; split32?: number };
   /** How many steps of the inner (k) loop one loop iteration does. */
   unroll: number;
 }
 
+/** Columns per tile. */
+export function tileCols({ cols }: KernelShape): number {
+  return (cols.i64 ?? 0) + (cols.i64x2 ?? 0) + (cols.split32 ?? 0);
+}
+
+/** Bytes one inner step of a packed B panel takes (split32 lanes take 12 bytes, others 8). */
+export function bBytesPerStep({ cols }: KernelShape): number {
+  return ((cols.i64 ?? 0) + (cols.i64x2 ?? 0)) * 8 + (cols.split32 ?? 0) * 12;
+}
+
+/** A short name such as "i64:4x2" or "i64+split32:2x(2+4)u2", for tables. */
+export function kernelName(shape: KernelShape): string {
+  const parts = (["i64", "i64x2", "split32"] as const).filter((k) => (shape.cols[k] ?? 0) > 0);
+  const widths = parts.map((k) => shape.cols[k]!);
+  const w = widths.length === 1 ? `${widths[0]}` : `(${widths.join("+")})`;
+  return `${parts.join("+")}:${shape.mr}x${w}${shape.unroll > 1 ? `u${shape.unroll}` : ""}`;
+}
+
 export interface MatmulModuleOptions {
-  kernel: ScalarKernelShape;
+  kernel: KernelShape;
   /** A shared memory (for the worker pool) must declare a maximum. */
   memory: { initialPages: number; maximumPages?: number; shared?: boolean };
 }
@@ -69,38 +93,68 @@ function emitPack(): FunctionBuilder {
   return f;
 }
 
+/** Where one column segment of the tile sits and which locals the kernel gives it. */
+interface SegmentContext {
+  f: FunctionBuilder;
+  mr: number;
+  /** Columns in this segment. */
+  width: number;
+  /** Byte offset of the segment's first column within a C row. */
+  cOffset: number;
+  /** Byte offset of the segment's lanes within one packed B step. */
+  bOffset: number;
+  bStep: number;
+  ap: number;
+  bp: number;
+  cp: number;
+  ldc: number;
+}
+
+/** What one column segment contributes to the kernel's loop skeleton. */
+interface Segment {
+  /** One inner step at unrolled position `u` (A at ap + u*mr*8, B at bp + u*bStep). */
+  step(u: number): void;
+  /** Write the segment's columns of the tile to C, adding to what is there when `add`. */
+  store(add: boolean): void;
+}
+
 /**
  * kernel(ap, bp, cp, kc, ldc, accumulate): C[0..mr, 0..nr] (+)= Ap(kc x mr) . Bp(kc x nr),
- * where Ap/Bp are packed panels and C rows are `ldc` bytes apart.
+ * where Ap/Bp are packed panels and C rows are `ldc` bytes apart. Accumulator locals start
+ * at zero (wasm zero-initialises locals on every call).
  */
-function emitScalarKernel({ mr, nr, unroll }: ScalarKernelShape): FunctionBuilder {
+function emitKernel(shape: KernelShape): FunctionBuilder {
   const f = new FunctionBuilder([I32, I32, I32, I32, I32, I32], []);
   const [ap, bp, cp, kc, ldc, accumulate] = [0, 1, 2, 3, 4, 5];
-  const acc: number[][] = [];
-  for (let r = 0; r < mr; r++) acc.push(Array.from({ length: nr }, () => f.local(I64)));
-  const a = Array.from({ length: mr }, () => f.local(I64));
-  const b = f.local(I64);
+  const { mr, unroll } = shape;
+  const bStep = bBytesPerStep(shape);
+  const segments: Segment[] = [];
+  let cOffset = 0;
+  let bOffset = 0;
+  for (const [kind, make, laneBytes] of [
+    ["i64", scalarSegment, 8],
+    ["i64x2", i64x2Segment, 8],
+    ["split32", split32Segment, 12],
+  ] as const) {
+    const width = shape.cols[kind] ?? 0;
+    if (width === 0) continue;
+    segments.push(make({ f, mr, width, cOffset, bOffset, bStep, ap, bp, cp, ldc }));
+    cOffset += width * 8;
+    bOffset += width * laneBytes;
+  }
   const bEnd = f.local(I32);
   const bEndUnrolled = f.local(I32);
-
-  const step = (u: number) => {
-    for (let r = 0; r < mr; r++) f.get(ap).mem("i64_load", (u * mr + r) * 8).set(a[r]!);
-    for (let c = 0; c < nr; c++) {
-      f.get(bp).mem("i64_load", (u * nr + c) * 8).set(b);
-      for (let r = 0; r < mr; r++) {
-        f.get(acc[r]![c]!).get(a[r]!).get(b).op("i64_mul").op("i64_add").set(acc[r]![c]!);
-      }
-    }
-  };
+  const step = (u: number) => segments.forEach((s) => s.step(u));
   const advance = (u: number) => {
     f.get(ap).i32(u * mr * 8).op("i32_add").set(ap);
-    f.get(bp).i32(u * nr * 8).op("i32_add").set(bp);
+    f.get(bp).i32(u * bStep).op("i32_add").set(bp);
   };
 
-  // bEnd = bp + kc*nr*8; the unrolled loop runs while bp + unroll*nr*8 <= bEnd.
-  f.get(bp).get(kc).i32(nr * 8).op("i32_mul").op("i32_add").set(bEnd);
-  f.get(bEnd).i32(unroll * nr * 8).op("i32_sub").set(bEndUnrolled);
+  // bEnd = bp + kc*bStep; the unrolled loop runs while bp + unroll*bStep <= bEnd, then a
+  // one-step loop finishes the remainder.
+  f.get(bp).get(kc).i32(bStep).op("i32_mul").op("i32_add").set(bEnd);
   if (unroll > 1) {
+    f.get(bEnd).i32(unroll * bStep).op("i32_sub").set(bEndUnrolled);
     f.block();
     f.get(bp).get(bEndUnrolled).op("i32_gt_s").brIf(0);
     f.loop();
@@ -119,65 +173,273 @@ function emitScalarKernel({ mr, nr, unroll }: ScalarKernelShape): FunctionBuilde
   f.end();
   f.end();
 
-  // Store the tile: C row r starts at cp + r*ldc.
   f.get(accumulate);
   f.if();
-  emitStores(f, mr, nr, cp, ldc, acc, true);
+  segments.forEach((s) => s.store(true));
   f.else();
-  emitStores(f, mr, nr, cp, ldc, acc, false);
+  segments.forEach((s) => s.store(false));
   f.end();
   return f;
 }
 
-function emitStores(
-  f: FunctionBuilder,
-  mr: number,
-  nr: number,
-  cp: number,
-  ldc: number,
-  acc: number[][],
-  add: boolean,
-): void {
+/** Emit `perRow(rowPtr)` for each tile row, rowPtr = cp + r*ldc in a fresh local. */
+function forEachRow({ f, mr, cp, ldc }: SegmentContext, perRow: (r: number, rowPtr: number) => void): void {
+  const row = f.local(I32);
+  f.get(cp).set(row);
   for (let r = 0; r < mr; r++) {
-    for (let c = 0; c < nr; c++) {
-      f.get(cp);
-      if (add) f.get(cp).mem("i64_load", c * 8).get(acc[r]![c]!).op("i64_add");
-      else f.get(acc[r]![c]!);
-      f.mem("i64_store", c * 8);
-    }
-    if (r + 1 < mr) f.get(cp).get(ldc).op("i32_add").set(cp);
+    perRow(r, row);
+    if (r + 1 < mr) f.get(row).get(ldc).op("i32_add").set(row);
   }
+}
+
+/** Scalar: width*mr i64 accumulators, one i64.mul + i64.add per multiply-add. */
+function scalarSegment(ctx: SegmentContext): Segment {
+  const { f, mr, width, cOffset, bOffset, bStep, ap, bp } = ctx;
+  const acc = Array.from({ length: mr }, () => Array.from({ length: width }, () => f.local(I64)));
+  const a = Array.from({ length: mr }, () => f.local(I64));
+  const b = f.local(I64);
+  return {
+    step(u) {
+      for (let r = 0; r < mr; r++) f.get(ap).mem("i64_load", (u * mr + r) * 8).set(a[r]!);
+      for (let c = 0; c < width; c++) {
+        f.get(bp).mem("i64_load", u * bStep + bOffset + c * 8).set(b);
+        for (let r = 0; r < mr; r++) {
+          f.get(acc[r]![c]!).get(a[r]!).get(b).op("i64_mul").op("i64_add").set(acc[r]![c]!);
+        }
+      }
+    },
+    store(add) {
+      forEachRow(ctx, (r, row) => {
+        for (let c = 0; c < width; c++) {
+          const off = cOffset + c * 8;
+          f.get(row);
+          if (add) f.get(row).mem("i64_load", off).get(acc[r]![c]!).op("i64_add");
+          else f.get(acc[r]![c]!);
+          f.mem("i64_store", off);
+        }
+      });
+    },
+  };
+}
+
+/** Store v128 accumulators acc[r][v] (2 columns each) to C, adding to C when `add`. */
+function storeVectors(ctx: SegmentContext, acc: number[][], add: boolean): void {
+  const { f, cOffset } = ctx;
+  forEachRow(ctx, (r, row) => {
+    for (let v = 0; v < acc[r]!.length; v++) {
+      const off = cOffset + v * 16;
+      f.get(row);
+      if (add) f.get(row).vmem("v128_load", off).get(acc[r]![v]!).simd("i64x2_add");
+      else f.get(acc[r]![v]!);
+      f.vmem("v128_store", off);
+    }
+  });
+}
+
+/** SIMD with the engine's i64x2.mul (on x64, V8 emits three pmuludq plus shifts and adds). */
+function i64x2Segment(ctx: SegmentContext): Segment {
+  const { f, mr, width, bOffset, bStep, ap, bp } = ctx;
+  const nv = width / 2;
+  const acc = Array.from({ length: mr }, () => Array.from({ length: nv }, () => f.local(V128)));
+  const b = Array.from({ length: nv }, () => f.local(V128));
+  const a = f.local(V128);
+  return {
+    step(u) {
+      for (let v = 0; v < nv; v++) f.get(bp).vmem("v128_load", u * bStep + bOffset + v * 16).set(b[v]!);
+      for (let r = 0; r < mr; r++) {
+        f.get(ap).vmem("v128_load64_splat", (u * mr + r) * 8).set(a);
+        for (let v = 0; v < nv; v++) {
+          f.get(acc[r]![v]!).get(a).get(b[v]!).simd("i64x2_mul").simd("i64x2_add").set(acc[r]![v]!);
+        }
+      }
+    },
+    store: (add) => storeVectors(ctx, acc, add),
+  };
+}
+
+/**
+ * SIMD from 32-bit halves: a*b mod 2^64 = lo(a)*lo(b) + 2^32*(lo(a)*hi(b) + hi(a)*lo(b)).
+ * The first term is an exact u32 x u32 -> u64 product (i64x2.extmul); the cross terms only
+ * matter mod 2^32, so they are i32x4.mul products summed in wrapping i32 lanes and folded in
+ * once per tile. B lanes are packed per step as `width` low halves (u32) followed by the
+ * `width` values with their halves swapped, so a (lo, hi, lo, hi) splat of A lines up.
+ */
+function split32Segment(ctx: SegmentContext): Segment {
+  const { f, mr, width, bOffset, bStep, ap, bp } = ctx;
+  const nq = width / 4; // groups of 4 columns
+  const lolo = Array.from({ length: mr }, () => Array.from({ length: 2 * nq }, () => f.local(V128)));
+  const cross = Array.from({ length: mr }, () => Array.from({ length: 2 * nq }, () => f.local(V128)));
+  const aLo = f.local(V128);
+  const aPair = f.local(V128);
+  const bLo = Array.from({ length: nq }, () => f.local(V128));
+  const bSwap = Array.from({ length: 2 * nq }, () => f.local(V128));
+  const t = f.local(V128);
+  return {
+    step(u) {
+      const base = u * bStep + bOffset;
+      for (let q = 0; q < nq; q++) f.get(bp).vmem("v128_load", base + q * 16).set(bLo[q]!);
+      for (let v = 0; v < 2 * nq; v++) f.get(bp).vmem("v128_load", base + width * 4 + v * 16).set(bSwap[v]!);
+      for (let r = 0; r < mr; r++) {
+        const off = (u * mr + r) * 8;
+        f.get(ap).vmem("v128_load32_splat", off).set(aLo);
+        f.get(ap).vmem("v128_load64_splat", off).set(aPair);
+        for (let q = 0; q < nq; q++) {
+          const [l0, l1] = [lolo[r]![2 * q]!, lolo[r]![2 * q + 1]!];
+          f.get(l0).get(aLo).get(bLo[q]!).simd("i64x2_extmul_low_i32x4_u").simd("i64x2_add").set(l0);
+          f.get(l1).get(aLo).get(bLo[q]!).simd("i64x2_extmul_high_i32x4_u").simd("i64x2_add").set(l1);
+        }
+        for (let v = 0; v < 2 * nq; v++) {
+          f.get(cross[r]![v]!).get(aPair).get(bSwap[v]!).simd("i32x4_mul").simd("i32x4_add").set(cross[r]![v]!);
+        }
+      }
+    },
+    store(add) {
+      // A cross lane pair holds x + y*2^32; (v + (v >> 32)) << 32 is ((x + y) mod 2^32) << 32.
+      for (let r = 0; r < mr; r++) {
+        for (let v = 0; v < 2 * nq; v++) {
+          f.get(cross[r]![v]!).tee(t).get(t).i32(32).simd("i64x2_shr_u").simd("i64x2_add").i32(32).simd("i64x2_shl");
+          f.get(lolo[r]![v]!).simd("i64x2_add").set(lolo[r]![v]!);
+        }
+      }
+      storeVectors(ctx, lolo, add);
+    },
+  };
+}
+
+/**
+ * splitB(src, steps, plain, split, dst): rewrite `steps` packed B steps of plain+split i64
+ * lanes so the last `split` lanes take the split32 layout: `split` u32 low halves, then the
+ * `split` values with their halves swapped. The first `plain` lanes are copied as they are.
+ */
+function emitSplitB(): FunctionBuilder {
+  const f = new FunctionBuilder([I32, I32, I32, I32, I32], []);
+  const [src, steps, plain, split, dst] = [0, 1, 2, 3, 4];
+  const g = f.local(I32);
+  const c = f.local(I32);
+  const s = f.local(I32);
+  const d = f.local(I32);
+  const dLo = f.local(I32);
+  const dSwap = f.local(I32);
+  const v = f.local(I64);
+  f.forLoop(g, () => f.i32(0), () => f.get(steps), 1, () => {
+    // s = src + g*(plain+split)*8; d = dst + g*(plain*8 + split*12)
+    f.get(src).get(g).get(plain).get(split).op("i32_add").op("i32_mul").i32(3).op("i32_shl").op("i32_add").set(s);
+    f.get(dst).get(g).get(plain).i32(8).op("i32_mul").get(split).i32(12).op("i32_mul").op("i32_add").op("i32_mul").op("i32_add").set(d);
+    f.forLoop(c, () => f.i32(0), () => f.get(plain), 1, () => {
+      f.get(d).get(c).i32(3).op("i32_shl").op("i32_add");
+      f.get(s).get(c).i32(3).op("i32_shl").op("i32_add").mem("i64_load");
+      f.mem("i64_store");
+    });
+    // dLo = d + plain*8; dSwap = dLo + split*4; s += plain*8
+    f.get(d).get(plain).i32(3).op("i32_shl").op("i32_add").set(dLo);
+    f.get(dLo).get(split).i32(2).op("i32_shl").op("i32_add").set(dSwap);
+    f.get(s).get(plain).i32(3).op("i32_shl").op("i32_add").set(s);
+    f.forLoop(c, () => f.i32(0), () => f.get(split), 1, () => {
+      f.get(s).get(c).i32(3).op("i32_shl").op("i32_add").mem("i64_load").set(v);
+      f.get(dLo).get(c).i32(2).op("i32_shl").op("i32_add").get(v).op("i32_wrap_i64").mem("i32_store", 0, 2);
+      f.get(dSwap).get(c).i32(3).op("i32_shl").op("i32_add").get(v).i64(32n).op("i64_rotl").mem("i64_store");
+    });
+  });
+  return f;
 }
 
 /**
  * macro(apack, bpack, cp, ldc, mcPad, ncPad, kc, accumulate): every mr x nr tile of a packed
  * A block (mcPad rows) times a packed B block (ncPad columns), into C at cp (ldc bytes/row).
  */
-function emitMacro({ mr, nr }: ScalarKernelShape, kernelIndex: number): FunctionBuilder {
+function emitMacro(shape: KernelShape, kernelIndex: number): FunctionBuilder {
+  const { mr } = shape;
+  const nr = tileCols(shape);
+  const bStep = bBytesPerStep(shape);
   const f = new FunctionBuilder([I32, I32, I32, I32, I32, I32, I32, I32], []);
   const [apack, bpack, cp, ldc, mcPad, ncPad, kc, accumulate] = [0, 1, 2, 3, 4, 5, 6, 7];
   const jr = f.local(I32);
   const ir = f.local(I32);
+  const bPanel = f.local(I32);
+  const cCol = f.local(I32);
   f.forLoop(jr, () => f.i32(0), () => f.get(ncPad), nr, () => {
+    // bPanel = bpack + (jr/nr)*kc*bStep; cCol = cp + jr*8
+    f.get(bpack).get(jr).i32(nr).op("i32_div_u").get(kc).op("i32_mul").i32(bStep).op("i32_mul").op("i32_add").set(bPanel);
+    f.get(cp).get(jr).i32(3).op("i32_shl").op("i32_add").set(cCol);
     f.forLoop(ir, () => f.i32(0), () => f.get(mcPad), mr, () => {
-      // kernel(apack + ir*kc*8, bpack + jr*kc*8, cp + ir*ldc + jr*8, kc, ldc, accumulate)
+      // kernel(apack + ir*kc*8, bPanel, cCol + ir*ldc, kc, ldc, accumulate)
       f.get(apack).get(ir).get(kc).op("i32_mul").i32(3).op("i32_shl").op("i32_add");
-      f.get(bpack).get(jr).get(kc).op("i32_mul").i32(3).op("i32_shl").op("i32_add");
-      f.get(cp).get(ir).get(ldc).op("i32_mul").op("i32_add").get(jr).i32(3).op("i32_shl").op("i32_add");
+      f.get(bPanel);
+      f.get(cCol).get(ir).get(ldc).op("i32_mul").op("i32_add");
       f.get(kc).get(ldc).get(accumulate).call(kernelIndex);
     });
   });
   return f;
 }
 
-/** The module's exports: `pack`, `kernel`, `macro`. */
+/**
+ * matmul(a, b, c, k, m, ldc, rowStart, rowEnd, colStart, colEnd, apack, bpack, bpackRaw,
+ *        MC, KC, NC): the whole blocked product for C[rows, cols] (byte addresses; ldc is C's
+ * padded row length in bytes; rowStart a multiple of mr, colStart of nr):
+ *   for jc in cols by NC: for pc in 0..k by KC: pack B block (then split it for split32);
+ *     for ic in rows by MC: pack A block; macro(...) accumulating from the second pc on.
+ */
+function emitDriver(shape: KernelShape, fn: { pack: number; splitB: number; macro: number }): FunctionBuilder {
+  const { mr } = shape;
+  const nr = tileCols(shape);
+  const split = shape.cols.split32 ?? 0;
+  const f = new FunctionBuilder(Array.from({ length: 16 }, () => I32), []);
+  const [a, b, c, k, m, ldc, rowStart, rowEnd, colStart, colEnd, apack, bpack, bpackRaw, MC, KC, NC] =
+    Array.from({ length: 16 }, (_, i) => i);
+  const [jc, nc, ncPad, pc, kc, ic, mcRows, mcPad] = Array.from({ length: 8 }, () => f.local(I32));
+  // dst = min(x, y), signed: select(x, y, x < y); x and y are cheap to emit twice.
+  const min = (dst: number, x: () => void, y: () => void) => {
+    x();
+    y();
+    x();
+    y();
+    f.op("i32_lt_s").op("select").set(dst);
+  };
+  const roundUpTo = (dst: number, src: number, to: number) => {
+    f.get(src).i32(to - 1).op("i32_add").i32(to).op("i32_div_u").i32(to).op("i32_mul").set(dst);
+  };
+  f.forLoop(jc, () => f.get(colStart), () => f.get(colEnd), () => f.get(NC), () => {
+    min(nc, () => f.get(NC), () => f.get(colEnd).get(jc).op("i32_sub"));
+    roundUpTo(ncPad, nc, nr);
+    f.forLoop(pc, () => f.i32(0), () => f.get(k), () => f.get(KC), () => {
+      min(kc, () => f.get(KC), () => f.get(k).get(pc).op("i32_sub"));
+      // pack(b + (pc*m + jc)*8, m*8, 8, kc, ncPad/nr, nc, nr, bpackRaw)
+      f.get(b).get(pc).get(m).op("i32_mul").get(jc).op("i32_add").i32(3).op("i32_shl").op("i32_add");
+      f.get(m).i32(3).op("i32_shl").i32(8).get(kc).get(ncPad).i32(nr).op("i32_div_u").get(nc).i32(nr).get(bpackRaw);
+      f.call(fn.pack);
+      if (split > 0) {
+        // splitB(bpackRaw, kc*ncPad/nr, nr - split, split, bpack)
+        f.get(bpackRaw).get(kc).get(ncPad).op("i32_mul").i32(nr).op("i32_div_u").i32(nr - split).i32(split).get(bpack);
+        f.call(fn.splitB);
+      }
+      f.forLoop(ic, () => f.get(rowStart), () => f.get(rowEnd), () => f.get(MC), () => {
+        min(mcRows, () => f.get(MC), () => f.get(rowEnd).get(ic).op("i32_sub"));
+        roundUpTo(mcPad, mcRows, mr);
+        // pack(a + (ic*k + pc)*8, 8, k*8, kc, mcPad/mr, mcRows, mr, apack)
+        f.get(a).get(ic).get(k).op("i32_mul").get(pc).op("i32_add").i32(3).op("i32_shl").op("i32_add");
+        f.i32(8).get(k).i32(3).op("i32_shl").get(kc).get(mcPad).i32(mr).op("i32_div_u").get(mcRows).i32(mr).get(apack);
+        f.call(fn.pack);
+        // macro(apack, bpack, c + ic*ldc + jc*8, ldc, mcPad, ncPad, kc, pc > 0)
+        f.get(apack).get(bpack);
+        f.get(c).get(ic).get(ldc).op("i32_mul").op("i32_add").get(jc).i32(3).op("i32_shl").op("i32_add");
+        f.get(ldc).get(mcPad).get(ncPad).get(kc).get(pc).i32(0).op("i32_gt_s");
+        f.call(fn.macro);
+      });
+    });
+  });
+  return f;
+}
+
+/** The module's exports: `pack`, `splitB`, `kernel`, `macro`, `matmul` (the whole product). */
 export function buildMatmulModule(opts: MatmulModuleOptions): Uint8Array {
   return encodeModule({
     memory: opts.memory,
     functions: [
       { name: "pack", fn: emitPack() },
-      { name: "kernel", fn: emitScalarKernel(opts.kernel) },
-      { name: "macro", fn: emitMacro(opts.kernel, 1) },
+      { name: "splitB", fn: emitSplitB() },
+      { name: "kernel", fn: emitKernel(opts.kernel) },
+      { name: "macro", fn: emitMacro(opts.kernel, 2) },
+      { name: "matmul", fn: emitDriver(opts.kernel, { pack: 0, splitB: 1, macro: 3 }) },
     ],
   });
 }

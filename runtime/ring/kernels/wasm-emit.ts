@@ -59,7 +59,7 @@ const OP = {
   i32_const: 0x41, i64_const: 0x42,
   i32_eqz: 0x45, i32_eq: 0x46, i32_ne: 0x47, i32_lt_s: 0x48, i32_lt_u: 0x49, i32_gt_s: 0x4a,
   i32_gt_u: 0x4b, i32_le_s: 0x4c, i32_le_u: 0x4d, i32_ge_s: 0x4e, i32_ge_u: 0x4f,
-  i32_add: 0x6a, i32_sub: 0x6b, i32_mul: 0x6c, i32_and: 0x71, i32_or: 0x72, i32_shl: 0x74,
+  i32_add: 0x6a, i32_sub: 0x6b, i32_mul: 0x6c, i32_div_u: 0x6e, i32_and: 0x71, i32_or: 0x72, i32_shl: 0x74,
   i32_shr_u: 0x76,
   i64_add: 0x7c, i64_sub: 0x7d, i64_mul: 0x7e, i64_and: 0x83, i64_or: 0x84, i64_xor: 0x85,
   i64_shl: 0x86, i64_shr_u: 0x88, i64_rotl: 0x89,
@@ -162,10 +162,10 @@ export class FunctionBuilder {
   }
 
   /**
-   * `for (i = from; i < to; i += step) body()` with i32 locals, signed compare; `from` and
-   * `to` are emitted by the callbacks. Inside `body`, a `br` depth of 0 continues, 1 breaks.
+   * `for (i = from; i < to; i += step) body()` with i32 locals, signed compare; `from`, `to`
+   * and a non-constant `step` are emitted by callbacks (evaluated at every use).
    */
-  forLoop(i: number, from: () => void, to: () => void, step: number, body: () => void): this {
+  forLoop(i: number, from: () => void, to: () => void, step: number | (() => void), body: () => void): this {
     from();
     this.set(i);
     this.block();
@@ -174,7 +174,10 @@ export class FunctionBuilder {
     this.op("i32_ge_s").brIf(0);
     this.loop();
     body();
-    this.get(i).i32(step).op("i32_add").tee(i);
+    this.get(i);
+    if (typeof step === "number") this.i32(step);
+    else step();
+    this.op("i32_add").tee(i);
     to();
     this.op("i32_lt_s").brIf(0);
     this.end();

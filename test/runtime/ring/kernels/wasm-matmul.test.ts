@@ -1,0 +1,183 @@
+// The WebAssembly Z_2^64 matmul against an exact BigInt reference: every kernel variant
+// (scalar, SIMD, hybrid), default and tiny blockings (so every block edge is crossed), odd
+// and vector shapes, inner dimensions up to 2000, worst-case constant fills, the worker pool
+// (row and column splits, queued products), and the public entry points' errors.
+
+import test from "ava";
+import { DEFAULT_BLOCKING, createWasmMatmul, type Blocking, type KernelConfig } from "../../../../runtime/ring/kernels/matmul-engine.js";
+import { kernelName, type KernelShape } from "../../../../runtime/ring/kernels/matmul-module.js";
+import { MatmulPool, splitRange } from "../../../../runtime/ring/kernels/matmul-pool.js";
+import { KERNEL_VARIANTS } from "../../../../runtime/ring/kernels/matmul-variants.js";
+import {
+  PARALLEL_MIN_MACS,
+  chooseConfig,
+  closeWasmMatmulPool,
+  wasmMatmul,
+  wasmMatmulAvailable,
+  wasmMatmulParallel,
+} from "../../../../runtime/ring/kernels/wasm-matmul.js";
+import { WORST_FILLS, filled, firstDifference, randomRing, refMatmul } from "./reference.js";
+
+type Shape = [n: number, k: number, m: number];
+
+// Not multiples of any tile (1, 3, 17, 65, 130), vectors (n = 1 or m = 1), k across the
+// 256-deep k blocks up to 2000, m across the 1024-wide column blocks, n across 128-row blocks.
+const SHAPES: Shape[] = [
+  [1, 1, 1],
+  [1, 17, 1],
+  [3, 17, 5],
+  [17, 65, 130],
+  [65, 130, 3],
+  [130, 1, 65],
+  [1, 130, 17],
+  [130, 17, 1],
+  [2, 2000, 3],
+  [33, 1031, 9],
+  [5, 3, 1030],
+];
+
+interface Case {
+  shape: Shape;
+  a: BigUint64Array;
+  b: BigUint64Array;
+  want: BigUint64Array;
+}
+
+const cases: Case[] = SHAPES.map(([n, k, m], i) => {
+  const a = randomRing(n * k, 2 * i + 1);
+  const b = randomRing(k * m, 2 * i + 2);
+  return { shape: [n, k, m], a, b, want: refMatmul(a, b, n, k, m) };
+});
+
+// Constant fills, each against each (and against random data), at k = 2000.
+const FILL_SHAPE: Shape = [3, 2000, 5];
+const fillCases: Case[] = (() => {
+  const [n, k, m] = FILL_SHAPE;
+  const out: Case[] = [];
+  const sides = [...WORST_FILLS.map((v) => [filled(n * k, v), filled(k * m, v)] as const), [randomRing(n * k, 99), randomRing(k * m, 98)] as const];
+  for (const [a] of sides) for (const [, b] of sides) out.push({ shape: FILL_SHAPE, a, b, want: refMatmul(a, b, n, k, m) });
+  return out;
+})();
+
+const TINY_BLOCKING: Blocking = { mc: 3, kc: 5, nc: 9 };
+
+// The benchmark's variants, the narrow kernels chooseConfig picks, and the code paths no
+// variant takes by default (unroll 3, three segments in one tile).
+const SHAPES_UNDER_TEST: KernelShape[] = uniqueByName([
+  ...KERNEL_VARIANTS,
+  chooseConfig(4, 4, 1).kernel,
+  chooseConfig(4, 4, 2).kernel,
+  chooseConfig(4, 4, 3).kernel,
+  chooseConfig(1, 4, 64).kernel,
+  { mr: 3, cols: { i64: 1 }, unroll: 3 },
+  { mr: 2, cols: { i64: 1, i64x2: 2, split32: 4 }, unroll: 2 },
+]);
+
+function uniqueByName(shapes: KernelShape[]): KernelShape[] {
+  return [...new Map(shapes.map((s) => [kernelName(s), s])).values()];
+}
+
+function check(t: { is: (a: unknown, b: unknown, msg?: string) => void }, label: string, got: BigUint64Array, c: Case): void {
+  t.is(firstDifference(got, c.want), undefined, `${label} ${c.shape.join("x")}`);
+}
+
+test("wasmMatmul is available and matches the BigInt reference on random odd and vector shapes", (t) => {
+  t.true(wasmMatmulAvailable());
+  for (const c of cases) check(t, "wasmMatmul", wasmMatmul(c.a, c.b, ...c.shape), c);
+});
+
+for (const shape of SHAPES_UNDER_TEST) {
+  for (const [blockingName, blocking] of [["default", DEFAULT_BLOCKING], ["tiny", TINY_BLOCKING]] as const) {
+    test(`kernel ${kernelName(shape)} with ${blockingName} blocking matches the reference`, (t) => {
+      const mm = createWasmMatmul({ kernel: shape, blocking });
+      for (const c of cases) check(t, kernelName(shape), mm(c.a, c.b, ...c.shape), c);
+      for (const c of fillCases) check(t, `${kernelName(shape)} fill`, mm(c.a, c.b, ...c.shape), c);
+    });
+  }
+}
+
+test("worst-case fills through wasmMatmul: k*x*y mod 2^64", (t) => {
+  for (const c of fillCases) check(t, "fill", wasmMatmul(c.a, c.b, ...c.shape), c);
+  // The closed form, as a second reference: every entry is k*x*y mod 2^64.
+  const [n, k, m] = FILL_SHAPE;
+  for (const x of WORST_FILLS) {
+    for (const y of WORST_FILLS) {
+      const got = wasmMatmul(filled(n * k, x), filled(k * m, y), n, k, m);
+      t.is(got[n * m - 1], (BigInt(k) * x * y) % (1n << 64n));
+    }
+  }
+});
+
+test("zero-size dimensions give an all-zero (or empty) result", (t) => {
+  t.deepEqual(wasmMatmul(new BigUint64Array(0), new BigUint64Array(6), 0, 2, 3), new BigUint64Array(0));
+  t.deepEqual(wasmMatmul(new BigUint64Array(0), new BigUint64Array(0), 2, 0, 3), new BigUint64Array(6));
+  t.deepEqual(wasmMatmul(new BigUint64Array(4), new BigUint64Array(0), 2, 2, 0), new BigUint64Array(0));
+});
+
+test("operands that do not match the shape are rejected with the sizes", (t) => {
+  t.throws(() => wasmMatmul(new BigUint64Array(5), new BigUint64Array(6), 2, 3, 2), {
+    instanceOf: RangeError,
+    message: "wasmMatmul: A has 5 elements, expected n*k = 2*3",
+  });
+  t.throws(() => wasmMatmul(new BigUint64Array(6), new BigUint64Array(5), 2, 3, 2), {
+    instanceOf: RangeError,
+    message: "wasmMatmul: B has 5 elements, expected k*m = 3*2",
+  });
+  t.throws(() => wasmMatmul(new BigUint64Array(0), new BigUint64Array(0), -1, 0, 0), {
+    message: "wasmMatmul: n must be a non-negative integer, got -1",
+  });
+});
+
+test("repeated products of different sizes reuse the instance and stay exact", (t) => {
+  // Large, then small, then large again: stale memory from a bigger product must not leak in.
+  const big = cases[9]!;
+  const small = cases[2]!;
+  for (const c of [big, small, big, small]) check(t, "reuse", wasmMatmul(c.a, c.b, ...c.shape), c);
+});
+
+test("splitRange covers [0, total) with aligned inner boundaries", (t) => {
+  t.deepEqual(splitRange(130, 2, 2), [{ start: 0, end: 66 }, { start: 66, end: 130 }]);
+  t.deepEqual(splitRange(7, 4, 7), [{ start: 0, end: 7 }]);
+  t.deepEqual(splitRange(1, 2, 4), [{ start: 0, end: 1 }]);
+  const parts = splitRange(1030, 3, 7);
+  t.is(parts[0]!.start, 0);
+  t.is(parts[parts.length - 1]!.end, 1030);
+  for (let i = 1; i < parts.length; i++) {
+    t.is(parts[i]!.start, parts[i - 1]!.end);
+    t.is(parts[i]!.start % 7, 0);
+  }
+});
+
+test("the worker pool splits rows and columns and matches the reference", async (t) => {
+  const pool = new MatmulPool(3);
+  try {
+    for (const shape of [KERNEL_VARIANTS[0]!, { mr: 2, cols: { i64: 3, split32: 4 }, unroll: 1 }] as KernelShape[]) {
+      const cfg: KernelConfig = { kernel: shape, blocking: TINY_BLOCKING };
+      for (const c of [...cases, fillCases[3]!]) check(t, `pool ${kernelName(shape)}`, await pool.matmul(cfg, c.a, c.b, ...c.shape), c);
+    }
+    // Products submitted together queue behind each other and each comes out right.
+    const cfg = chooseConfig(33, 1031, 9);
+    const got = await Promise.all(cases.map((c) => pool.matmul(cfg, c.a, c.b, ...c.shape)));
+    got.forEach((g, i) => check(t, "queued", g, cases[i]!));
+  } finally {
+    await pool.close();
+  }
+  await t.throwsAsync(pool.matmul(chooseConfig(1, 1, 1), new BigUint64Array(1), new BigUint64Array(1), 1, 1, 1), {
+    message: "wasmMatmulParallel: the pool was closed",
+  });
+});
+
+test("wasmMatmulParallel matches the reference above and below its size threshold", async (t) => {
+  const [n, k, m] = [40, 1040, 52];
+  t.true(n * k * m >= PARALLEL_MIN_MACS);
+  const a = randomRing(n * k, 7);
+  const b = randomRing(k * m, 8);
+  const big: Case = { shape: [n, k, m], a, b, want: refMatmul(a, b, n, k, m) };
+  check(t, "parallel", await wasmMatmulParallel(a, b, n, k, m), big);
+  for (const c of cases) check(t, "parallel small", await wasmMatmulParallel(c.a, c.b, ...c.shape), c);
+  await t.throwsAsync(wasmMatmulParallel(new BigUint64Array(1), new BigUint64Array(1), 1, 2, 1), { instanceOf: RangeError });
+});
+
+test.after.always(async () => {
+  await closeWasmMatmulPool();
+});
