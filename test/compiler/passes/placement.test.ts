@@ -1,0 +1,181 @@
+import test from "ava";
+import { compileChecked } from "../../../compiler/middle.js";
+import { planCost } from "../../../compiler/cost/cost.js";
+import type { Plan, PlanNode } from "../../../runtime/plan/plan.js";
+import { ProgramFixture } from "../ir/fixtures.js";
+import { allNodes, orderingViolations } from "../schedule/contract.js";
+
+function compiled(f: ProgramFixture): Plan {
+  const r = compileChecked(f.program());
+  if (!r.plan) throw new Error(r.diagnostics.map((d) => d.message).join("\n"));
+  return r.plan;
+}
+
+const nodes = (plan: Plan): PlanNode[] => allNodes(plan).map((x) => x.node);
+const of = <K extends PlanNode["kind"]>(plan: Plan, kind: K): Extract<PlanNode, { kind: K }>[] =>
+  nodes(plan).filter((n): n is Extract<PlanNode, { kind: K }> => n.kind === kind);
+
+test("a party scaling its own input does that work in the clear, alone, and shares only the result", (t) => {
+  const f = new ProgramFixture("scale", ["alice", "bob"]);
+  const x = f.input("alice", "x", "fixed", [5]);
+  const y = f.input("bob", "y", "fixed", [5]);
+  const scaled = f.op("mul", [x, f.op("ones", [], { shape: [5] })]);
+  const centred = f.op("sub", [scaled, f.op("mean", [scaled])]);
+  f.reveal(f.op("mul", [centred, y]), "z");
+  const plan = compiled(f);
+  const clear = of(plan, "clear").filter((n) => n.op === "mean" || n.op === "sub" || n.op === "mul");
+  t.deepEqual(
+    clear.map((n) => [n.op, n.parties]),
+    [
+      ["mul", ["alice"]],
+      ["mean", ["alice"]],
+      ["sub", ["alice"]],
+    ],
+  );
+  const shares = of(plan, "share");
+  t.deepEqual(
+    shares.map((s) => s.owner).sort(),
+    ["alice", "bob"],
+  );
+  // What alice shares is her centred value, not her raw input.
+  const centredValue = clear.find((n) => n.op === "sub")!.out;
+  t.true(shares.some((s) => s.from === centredValue));
+  const inputValue = of(plan, "input").find((n) => n.party === "alice")!.out;
+  t.false(shares.some((s) => s.from === inputValue));
+});
+
+test("a reveal of a public value costs nothing: no open, no send, zero rounds and bytes", (t) => {
+  const f = new ProgramFixture("pub", ["alice", "bob"]);
+  f.reveal(f.op("mul", [f.op("ones", [], { shape: [3] }), f.c(2.5)]), "k");
+  const plan = compiled(f);
+  t.is(of(plan, "open").length, 0);
+  t.is(of(plan, "send").length, 0);
+  t.is(plan.rounds, 0);
+  t.is(planCost(plan).total.bytes, 0);
+  t.deepEqual(plan.outputs, [{ name: "k", to: ["alice", "bob"], elem: "fixed", shape: [3], from: { kind: "public" } }]);
+});
+
+test("a private value revealed to another party is one send (a plain disclosure); to its owner it is free", (t) => {
+  const f = new ProgramFixture("priv", ["alice", "bob"]);
+  const x = f.input("alice", "x", "fixed", [3]);
+  f.reveal(x, "x", ["alice", "bob"]);
+  f.reveal(f.op("neg", [x]), "nx", ["alice"]);
+  const plan = compiled(f);
+  const sends = of(plan, "send");
+  t.is(sends.length, 1);
+  t.is(sends[0]!.from, "alice");
+  t.deepEqual(sends[0]!.to, ["bob"]);
+  t.is(plan.rounds, 1);
+  t.is(of(plan, "open").length, 0);
+  const cost = planCost(plan);
+  t.deepEqual(cost.total.pairs, [{ from: "alice", to: "bob", messages: 1, bytes: 24 }]);
+});
+
+test("a private value used by several secret ops is shared once", (t) => {
+  const f = new ProgramFixture("once", ["alice", "bob"]);
+  const x = f.input("alice", "x", "fixed", [4]);
+  const y = f.input("bob", "y", "fixed", [4]);
+  const a = f.op("add", [x, y]);
+  const m = f.op("mul", [x, y]);
+  const s = f.op("sub", [y, x]);
+  f.reveal(f.op("add", [f.op("add", [a, m]), s]), "r");
+  const plan = compiled(f);
+  const shares = of(plan, "share");
+  t.is(shares.length, 2);
+  const xv = of(plan, "input").find((n) => n.input === "x")!.out;
+  t.is(shares.filter((sh) => sh.from === xv).length, 1);
+  t.deepEqual(orderingViolations(plan), []);
+});
+
+test("a var that starts public and is secret in the loop is shared once, before the loop, for free", (t) => {
+  const f = new ProgramFixture("carry", ["alice", "bob"]);
+  const x = f.input("alice", "x", "fixed", [2]);
+  const y = f.input("bob", "y", "fixed", [2]);
+  const w = f.var("w", f.op("zeros", [], { shape: [2] }), { kind: "secret" });
+  f.for(0, 3, () => f.assign(w, f.op("add", [w.ref(), f.op("mul", [x, y])])));
+  f.reveal(w.ref(), "w");
+  const plan = compiled(f);
+  const loop = plan.body.find((n) => n.kind === "loop")!;
+  t.is(loop.kind, "loop");
+  if (loop.kind !== "loop") return;
+  const init = loop.carried[0]!.init;
+  const shareOfInit = plan.body.find((n) => n.kind === "share" && n.out === init);
+  t.truthy(shareOfInit);
+  t.is(shareOfInit!.kind === "share" ? shareOfInit.owner : "", "public");
+  t.true(plan.body.indexOf(shareOfInit!) < plan.body.indexOf(loop));
+  t.false(loop.body.some((n) => n.kind === "share"));
+  // Sharing costs no round: the loop-invariant x * y was hoisted, the body is local.
+  t.is(loop.rounds, 0);
+  t.is(plan.rounds, 2);
+});
+
+test("a private var with a public start: the owner keeps its own copy (no other party holds it)", (t) => {
+  const f = new ProgramFixture("pvar", ["alice", "bob"]);
+  const x = f.input("alice", "x", "fixed", [2]);
+  const acc = f.var("acc", f.op("zeros", [], { shape: [2] }), { kind: "private", party: "alice" });
+  f.for(0, 3, () => f.assign(acc, f.op("add", [acc.ref(), x])));
+  f.reveal(acc.ref(), "acc", ["alice"]);
+  const plan = compiled(f);
+  const loop = plan.body.find((n) => n.kind === "loop");
+  if (loop?.kind !== "loop") return t.fail("no loop");
+  const holders = (id: string): string[] => plan.values.find((v) => v.id === id)!.holders;
+  const c = loop.carried[0]!;
+  for (const v of [c.init, c.param, c.next, c.out]) t.deepEqual(holders(v), ["alice"]);
+  t.is(plan.rounds, 0);
+});
+
+test("non-linear ops on secret values are a clear 'not yet supported' error; on private values they run in the clear", (t) => {
+  const f = new ProgramFixture("nl", ["alice", "bob"]);
+  const x = f.input("alice", "x", "fixed", [3]);
+  const y = f.input("bob", "y", "fixed", [3]);
+  const sx = f.op("sigmoid", [x]);
+  const s = f.op("sigmoid", [f.op("add", [sx, y])]);
+  const c = f.op("lt", [x, y]);
+  f.reveal(s, "s");
+  f.reveal(c, "c");
+  const r = compileChecked(f.program());
+  t.is(r.plan, undefined);
+  t.deepEqual(
+    r.diagnostics.map((d) => [d.code, d.message, d.span.line]),
+    [
+      ["E1001", "not yet supported on secret values: sigmoid (non-linear protocols come in a later issue)", s.span.line],
+      ["E1001", "not yet supported on secret values: lt (non-linear protocols come in a later issue)", c.span.line],
+    ],
+  );
+  // The same sigmoid on alice's own data alone compiles to clear work at alice.
+  const g = new ProgramFixture("nl2", ["alice", "bob"]);
+  const gx = g.input("alice", "x", "fixed", [3]);
+  g.reveal(g.op("sigmoid", [gx]), "s", ["alice"]);
+  const ok = compileChecked(g.program());
+  t.truthy(ok.plan);
+  t.deepEqual(
+    of(ok.plan!, "clear").map((n) => [n.op, n.parties]),
+    [["sigmoid", ["alice"]]],
+  );
+});
+
+test("division: by a public constant is a local multiply, by another party's private value a Beaver product, by a secret an error", (t) => {
+  const f = new ProgramFixture("div", ["alice", "bob"]);
+  const x = f.input("alice", "x", "fixed", [3]);
+  const y = f.input("bob", "y", "fixed", [3]);
+  const s = f.op("add", [x, y]);
+  f.reveal(f.op("div", [s, f.c(4.0)]), "q1");
+  f.reveal(f.op("div", [s, y]), "q2");
+  const plan = compiled(f);
+  const recips = of(plan, "clear").filter((n) => n.op === "reciprocal");
+  t.deepEqual(recips.map((n) => n.parties), [["bob"]]);
+  t.is(of(plan, "dealer").length, 1);
+  t.true(of(plan, "local").some((n) => n.fn === "mul_const" && n.attrs["value"] === 0.25));
+
+  const g = new ProgramFixture("div2", ["alice", "bob"]);
+  const gx = g.input("alice", "x", "fixed", [3]);
+  const gy = g.input("bob", "y", "fixed", [3]);
+  const gs = g.op("add", [gx, gy]);
+  const q = g.op("div", [gx, gs]);
+  g.reveal(q, "q");
+  const r = compileChecked(g.program());
+  t.deepEqual(
+    r.diagnostics.map((d) => [d.code, d.message]),
+    [["E1001", "not yet supported on secret values: div by a secret value (non-linear protocols come in a later issue)"]],
+  );
+});
