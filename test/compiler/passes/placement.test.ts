@@ -101,7 +101,7 @@ test("a var that starts public and is secret in the loop is shared once, before 
   const init = loop.carried[0]!.init;
   const shareOfInit = plan.body.find((n) => n.kind === "share" && n.out === init);
   t.truthy(shareOfInit);
-  t.is(shareOfInit!.kind === "share" ? shareOfInit.owner : "", "public");
+  t.is(shareOfInit?.kind === "share" ? shareOfInit.owner : "", "public");
   t.true(plan.body.indexOf(shareOfInit!) < plan.body.indexOf(loop));
   t.false(loop.body.some((n) => n.kind === "share"));
   // Sharing costs no round: the loop-invariant x * y was hoisted, the body is local.

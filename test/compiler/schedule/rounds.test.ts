@@ -101,7 +101,7 @@ test("a loop of n iterations costs n times its body's rounds", (t) => {
     const plan = compiled(f);
     const loop = plan.body.find((x) => x.kind === "loop");
     t.truthy(loop);
-    t.is(loop!.kind === "loop" ? loop.rounds : -1, 2);
+    t.is(loop?.kind === "loop" ? loop.rounds : -1, 2);
     t.is(plan.rounds, 2 * n + 1, `n = ${n}`);
     t.is(planCost(plan).total.rounds, 2 * n + 1);
     t.deepEqual(orderingViolations(plan), []);
