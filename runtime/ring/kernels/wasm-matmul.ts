@@ -23,7 +23,7 @@ export const DEFAULT_KERNEL: KernelShape = { mr: 2, cols: { i64: 3, i64x2: 4 }, 
  * a narrow scalar tile instead of wasting most of a wide one.
  */
 export function chooseConfig(n: number, _k: number, m: number): KernelConfig {
-  if (m <= 3) return { kernel: { mr: 4, cols: { i64: m }, unroll: 1 }, blocking: DEFAULT_BLOCKING };
+  if (m <= 3) return { kernel: { mr: m === 1 ? 8 : 4, cols: { i64: m }, unroll: 1 }, blocking: DEFAULT_BLOCKING };
   if (n === 1) return { kernel: { mr: 1, cols: { i64: 4, i64x2: 4 }, unroll: 1 }, blocking: DEFAULT_BLOCKING };
   return { kernel: DEFAULT_KERNEL, blocking: DEFAULT_BLOCKING };
 }
