@@ -15,7 +15,7 @@ import { correctionCount, dealerLabel, type DealerInbox, partyShares } from "../
 import { isClear, isRing, type LocalContext, localFn, type LocalValue } from "../protocols/local/index.js";
 import type { RingTensor } from "../ring/index.js";
 import type { Transport } from "../transport/index.js";
-import { bodyDefs, scopeLifetimes } from "./lifetimes.js";
+import { bodyDefs, freeValues, scopeLifetimes } from "./lifetimes.js";
 import { shareLabel, shareOf, type ShareContext } from "./sharing.js";
 
 export interface Progress {
@@ -24,6 +24,8 @@ export interface Progress {
   /** Iterations finished (1-based). */
   iteration: number;
   total: number;
+  /** Values this party holds after the iteration (for checking that memory stays flat). */
+  live: number;
 }
 
 export interface PartyConfig {
@@ -113,7 +115,7 @@ export class PartyExecutor {
         i = j - 1;
         continue;
       }
-      if (node.kind === "loop") await this.runLoop(node, iter);
+      if (node.kind === "loop") await this.runLoop(node, iter, life.dropAfter[i]!);
       else this.step(node, iter);
       this.drop(life.dropAfter[i]!);
     }
@@ -198,11 +200,15 @@ export class PartyExecutor {
     return { data, shape: [...t.shape] };
   }
 
-  private async runLoop(node: LoopNode, iter: number[]): Promise<void> {
+  /** `dying`: values whose last use is this loop node; those only the carried inits read can
+   *  go once the inits are taken, rather than live through every iteration. */
+  private async runLoop(node: LoopNode, iter: number[], dying: readonly string[]): Promise<void> {
     const defs = bodyDefs(node);
     const keep = new Set(node.carried.map((c) => c.next));
     const life = scopeLifetimes(node.body, [...node.carried.map((c) => c.param), ...(node.index ? [node.index] : [])], keep);
     let carried = node.carried.map((c) => this.get(c.init));
+    const free = new Set(freeValues(node));
+    this.drop(dying.filter((id) => !free.has(id)));
     const top = iter.length === 0;
     for (let it = 0; it < node.count; it++) {
       if (node.index !== undefined) this.env.set(node.index, { data: Float64Array.of(node.start + it), shape: [] });
@@ -214,7 +220,7 @@ export class PartyExecutor {
       await this.runScope(node.body, [...iter, it], life);
       carried = node.carried.map((c) => this.get(c.next));
       for (const d of defs) this.env.delete(d);
-      if (top) this.cfg.onProgress?.({ loop: node.id, iteration: it + 1, total: node.count });
+      if (top) this.cfg.onProgress?.({ loop: node.id, iteration: it + 1, total: node.count, live: this.env.size });
     }
     node.carried.forEach((c, k) => {
       const v = carried[k];

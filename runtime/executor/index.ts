@@ -5,3 +5,5 @@ export { runParty, PartyExecutor, type PartyConfig, type PartyResult, type Progr
 export { runInProcess, type RunOptions, type RunResult, type RunStats, type PairTraffic } from "./run-in-process.js";
 export { shareOf, shareLabel, encodeValue } from "./sharing.js";
 export { scopeLifetimes, nodeUses, nodeDefs } from "./lifetimes.js";
+export { runInThread, type ThreadRunOptions } from "./run-in-thread.js";
+export { makeSetup, checkInputs, ownInputs, type RunSetup } from "./setup.js";

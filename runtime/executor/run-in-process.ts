@@ -7,13 +7,13 @@
 // Seeds here come from the system CSPRNG; between real hosts they would come from a key
 // exchange. Never logs inputs, shares or seeds.
 
-import { MessageChannel, type MessagePort, Worker } from "node:worker_threads";
+import { Worker } from "node:worker_threads";
 import { UserError } from "../../grammar/diagnostic.js";
 import type { ClearTensor } from "../clear/index.js";
 import type { Plan } from "../plan/plan.js";
-import { randomSeed } from "../random/index.js";
 import { DEFAULT_TIMEOUT_MS } from "../transport/index.js";
 import type { Progress } from "./executor.js";
+import { checkInputs, makeSetup, ownInputs } from "./setup.js";
 import type { DealerWorkerData, PartyWorkerData, WorkerMessage } from "./worker.js";
 
 export interface RunOptions {
@@ -62,47 +62,11 @@ function workerEntry(): { entry: string | URL; eval: boolean } {
   return { entry: code, eval: true };
 }
 
-/** Check that every declared input is given with its declared shape (before any thread starts). */
-function checkInputs(plan: Plan, inputs: ReadonlyMap<string, ClearTensor>): void {
-  const declared = new Set(plan.inputs.map((i) => `${i.party}.${i.name}`));
-  for (const key of inputs.keys()) {
-    if (!declared.has(key)) throw new UserError(`input ${key} is not declared by program ${plan.program}`);
-  }
-  for (const i of plan.inputs) {
-    const key = `${i.party}.${i.name}`;
-    const v = inputs.get(key);
-    if (!v) throw new UserError(`input ${key} was not provided`);
-    const n = i.shape.reduce((a, d) => a * d, 1);
-    if (v.data.length !== n || v.shape.length !== i.shape.length || v.shape.some((d, k) => d !== i.shape[k])) {
-      throw new UserError(`input ${key} has shape [${v.shape.join(", ")}], but the program declares [${i.shape.join(", ")}]`);
-    }
-  }
-}
-
 export async function runInProcess(plan: Plan, inputs: ReadonlyMap<string, ClearTensor>, options: RunOptions = {}): Promise<RunResult> {
   checkInputs(plan, inputs);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const parties = plan.parties;
-  const ports = new Map<string, Record<string, MessagePort>>([...parties, "dealer"].map((p) => [p, {}]));
-  const pairSeeds = new Map<string, Record<string, Uint8Array>>(parties.map((p) => [p, {}]));
-  for (let i = 0; i < parties.length; i++) {
-    for (let j = i + 1; j < parties.length; j++) {
-      const [p, q] = [parties[i]!, parties[j]!];
-      const ch = new MessageChannel();
-      ports.get(p)![q] = ch.port1;
-      ports.get(q)![p] = ch.port2;
-      const s = randomSeed();
-      pairSeeds.get(p)![q] = s;
-      pairSeeds.get(q)![p] = s;
-    }
-  }
-  const dealerSeeds = parties.map(() => randomSeed());
-  for (const p of parties) {
-    const ch = new MessageChannel();
-    ports.get("dealer")![p] = ch.port1;
-    ports.get(p)!["dealer"] = ch.port2;
-  }
-
+  const setup = makeSetup(plan);
   const entry = workerEntry();
   const workers = new Map<string, Worker>();
   const terminateAll = (): void => {
@@ -163,7 +127,7 @@ export async function runInProcess(plan: Plan, inputs: ReadonlyMap<string, Clear
             maybeGo();
             break;
           case "progress":
-            options.onProgress?.({ loop: m.loop, iteration: m.iteration, total: m.total });
+            options.onProgress?.({ loop: m.loop, iteration: m.iteration, total: m.total, live: m.live });
             break;
           case "done":
             done.set(name, m);
@@ -183,18 +147,16 @@ export async function runInProcess(plan: Plan, inputs: ReadonlyMap<string, Clear
     };
 
     try {
-      spawn("dealer", { role: "dealer", plan, ports: ports.get("dealer")!, seeds: dealerSeeds, timeoutMs });
+      spawn("dealer", { role: "dealer", plan, ports: Object.fromEntries(setup.ports.get("dealer")!), seeds: setup.dealerSeeds, timeoutMs });
       parties.forEach((p, i) => {
-        const own: Record<string, ClearTensor> = {};
-        for (const inp of plan.inputs) if (inp.party === p) own[inp.name] = inputs.get(`${p}.${inp.name}`)!;
         spawn(p, {
           role: "party",
           plan,
           party: p,
-          ports: ports.get(p)!,
-          pairSeeds: pairSeeds.get(p)!,
-          dealerSeed: dealerSeeds[i]!,
-          inputs: own,
+          ports: Object.fromEntries(setup.ports.get(p)!),
+          pairSeeds: Object.fromEntries(setup.pairSeeds.get(p)!),
+          dealerSeed: setup.dealerSeeds[i]!,
+          inputs: Object.fromEntries(ownInputs(plan, p, inputs)),
           timeoutMs,
           progress: i === 0 && options.onProgress !== undefined,
         });

@@ -36,7 +36,7 @@ export interface DealerWorkerData {
 export type WorkerMessage =
   | { type: "ready" }
   | { type: "offline"; offlineMs: number; bytes: number; items: number; elements: number }
-  | { type: "progress"; loop: string; iteration: number; total: number }
+  | { type: "progress"; loop: string; iteration: number; total: number; live: number }
   | { type: "done"; outputs: [string, ClearTensor][]; rounds: number; sent: { to: string; messages: number; bytes: number }[]; onlineMs: number }
   | { type: "error"; message: string; user: boolean };
 

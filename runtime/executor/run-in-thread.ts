@@ -1,0 +1,72 @@
+// runInThread: every party and the dealer of a plan in THIS thread, over the same in-process
+// transport (MessagePorts) that runInProcess uses between threads. No parallelism, no worker
+// start-up: for tests, debugging and small plans. The protocol, seeds and messages are the
+// same as in runInProcess; only the scheduling differs. Also lets a test wrap a party's
+// transport (`wrapTransport`) to look at exactly what that party sends and receives.
+
+import type { ClearTensor } from "../clear/index.js";
+import { DealerInbox, runDealer } from "../dealer/index.js";
+import type { Plan } from "../plan/plan.js";
+import { PortTransport, type Transport } from "../transport/index.js";
+import { runParty, type Progress } from "./executor.js";
+import type { PairTraffic, RunResult } from "./run-in-process.js";
+import { checkInputs, makeSetup, ownInputs } from "./setup.js";
+
+export interface ThreadRunOptions {
+  timeoutMs?: number;
+  onProgress?: (p: Progress) => void;
+  /** Replace a party's transport (e.g. to record its view). */
+  wrapTransport?: (party: string, t: Transport) => Transport;
+}
+
+export async function runInThread(plan: Plan, inputs: ReadonlyMap<string, ClearTensor>, options: ThreadRunOptions = {}): Promise<RunResult> {
+  checkInputs(plan, inputs);
+  const setup = makeSetup(plan);
+  const t0 = performance.now();
+  const dealerTransport = new PortTransport("dealer", setup.ports.get("dealer")!, options.timeoutMs);
+  const dealer = runDealer(plan, setup.dealerSeeds, dealerTransport);
+  dealerTransport.close();
+  const transports = plan.parties.map((p) => {
+    const t = new PortTransport(p, setup.ports.get(p)!, options.timeoutMs);
+    return options.wrapTransport ? options.wrapTransport(p, t) : t;
+  });
+  const last = plan.parties.length - 1;
+  const inbox = new DealerInbox(transports[last]!);
+  await inbox.drain();
+  const offlineMs = performance.now() - t0;
+  const t1 = performance.now();
+  try {
+    const results = await Promise.all(
+      plan.parties.map((p, i) =>
+        runParty({
+          plan,
+          party: p,
+          transport: transports[i]!,
+          pairSeeds: setup.pairSeeds.get(p)!,
+          dealerSeed: setup.dealerSeeds[i]!,
+          ...(i === last ? { dealerInbox: inbox } : {}),
+          inputs: ownInputs(plan, p, inputs),
+          ...(i === 0 && options.onProgress ? { onProgress: options.onProgress } : {}),
+        }),
+      ),
+    );
+    const onlineMs = performance.now() - t1;
+    const perPair: PairTraffic[] = [];
+    transports.forEach((t) => {
+      for (const s of t.stats().sent) if (s.to !== "dealer") perPair.push({ from: s.from, to: s.to, messages: s.messages, bytes: s.bytes });
+    });
+    return {
+      outputs: new Map(plan.parties.map((p, i) => [p, results[i]!.outputs])),
+      stats: {
+        offlineMs,
+        onlineMs,
+        rounds: Math.max(0, ...results.map((r) => r.rounds)),
+        perPair,
+        dealerBytes: dealer.bytes,
+        dealerItems: dealer.items,
+      },
+    };
+  } finally {
+    for (const t of transports) t.close();
+  }
+}
