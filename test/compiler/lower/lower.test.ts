@@ -1,0 +1,139 @@
+import test from "ava";
+import { compileChecked } from "../../../compiler/middle.js";
+import { planCost } from "../../../compiler/cost/cost.js";
+import type { Plan, PlanNode } from "../../../runtime/plan/plan.js";
+import { ProgramFixture } from "../ir/fixtures.js";
+import { allNodes, orderingViolations } from "../schedule/contract.js";
+
+function compiled(f: ProgramFixture): Plan {
+  const r = compileChecked(f.program());
+  if (!r.plan) throw new Error(r.diagnostics.map((d) => d.message).join("\n"));
+  t_order(r.plan);
+  return r.plan;
+}
+function t_order(plan: Plan): void {
+  const v = orderingViolations(plan);
+  if (v.length > 0) throw new Error(v.join("\n"));
+}
+const steps = (plan: Plan): string[] =>
+  allNodes(plan)
+    .map((x) => x.node)
+    .filter((n) => n.kind === "local" || n.kind === "dealer" || n.kind === "open")
+    .map((n: PlanNode) => (n.kind === "local" ? n.fn : n.kind === "dealer" ? `dealer:${n.item}` : "open"));
+
+function product(elemX: "fixed" | "int", elemY: "fixed" | "int", parties = ["a", "b"]): Plan {
+  const f = new ProgramFixture("p", parties);
+  const x = f.input(parties[0]!, "x", elemX, [3]);
+  const y = f.input(parties[1]!, "y", elemY, [3]);
+  f.reveal(f.op("mul", [x, y]), "z");
+  return compiled(f);
+}
+
+test("a secret fixed*fixed product is a Beaver product then one truncation; int*fixed and int*int are not truncated", (t) => {
+  t.deepEqual(steps(product("fixed", "fixed")), ["dealer:triple_mul", "sub_pair", "open", "beaver_mul", "trunc_local", "open"]);
+  t.deepEqual(steps(product("int", "fixed")), ["dealer:triple_mul", "sub_pair", "open", "beaver_mul", "open"]);
+  t.deepEqual(steps(product("int", "int")), ["dealer:triple_mul", "sub_pair", "open", "beaver_mul", "open"]);
+  const plan = product("int", "fixed");
+  t.deepEqual(plan.outputs[0], { name: "z", to: ["a", "b"], elem: "fixed", shape: [3], from: { kind: "secret" } });
+});
+
+test("with three parties truncation is the dealer-assisted protocol (its own round)", (t) => {
+  t.deepEqual(steps(product("fixed", "fixed", ["a", "b", "c"])), [
+    "dealer:triple_mul",
+    "sub_pair",
+    "open",
+    "beaver_mul",
+    "dealer:trunc_pair",
+    "trunc_mask",
+    "open",
+    "trunc_unmask",
+    "open",
+  ]);
+});
+
+test("an int secret added to a fixed secret is scaled up first; a fixed secret cast to int is truncated", (t) => {
+  const f = new ProgramFixture("cast", ["a", "b"]);
+  const x = f.input("a", "x", "int", [2]);
+  const y = f.input("b", "y", "fixed", [2]);
+  const s = f.op("add", [x, y]);
+  f.reveal(f.op("cast", [s], { to: "int" }), "n");
+  const plan = compiled(f);
+  const locals = allNodes(plan)
+    .map((a) => a.node)
+    .filter((n): n is Extract<PlanNode, { kind: "local" }> => n.kind === "local");
+  t.deepEqual(
+    locals.map((n) => [n.fn, n.attrs]),
+    [
+      ["lshift", { bits: 16 }],
+      ["add", {}],
+      ["trunc_local", { bits: 16 }],
+    ],
+  );
+  t.is(plan.values.find((v) => v.id === locals[2]!.out[0])!.elem, "int");
+});
+
+test("a reveal to one party opens only to it: only the other parties send", (t) => {
+  const f = new ProgramFixture("r1", ["a", "b", "c"]);
+  const x = f.input("a", "x", "int", [5]);
+  const y = f.input("b", "y", "int", [5]);
+  f.reveal(f.op("add", [x, y]), "s", ["c"]);
+  const plan = compiled(f);
+  const opens = allNodes(plan).filter((n) => n.node.kind === "open");
+  t.is(opens.length, 1);
+  t.deepEqual((opens[0]!.node as { to: string[] }).to, ["c"]);
+  const decode = plan.body.find((n) => n.kind === "clear" && n.op === "decode");
+  t.deepEqual(decode?.kind === "clear" ? decode.parties : [], ["c"]);
+  t.deepEqual(
+    planCost(plan).total.pairs.map((p) => [p.from, p.to, p.bytes]),
+    [
+      ["a", "c", 40],
+      ["b", "c", 40],
+    ],
+  );
+  const out = plan.body.find((n) => n.kind === "output");
+  t.deepEqual(out?.kind === "output" ? out.to : [], ["c"]);
+});
+
+test("mean and mse of secret values: local sums and constant multiplies, mse one square pair", (t) => {
+  const f = new ProgramFixture("m", ["a", "b"]);
+  const p = f.input("a", "p", "fixed", [4, 1]);
+  const y = f.input("b", "y", "fixed", [4, 1]);
+  const s = f.op("add", [p, y]);
+  f.reveal(f.op("mean", [s]), "avg");
+  f.reveal(f.op("mse", [p, y]), "loss");
+  const plan = compiled(f);
+  const st = steps(plan);
+  t.deepEqual(st.filter((x) => x.startsWith("dealer")), ["dealer:square_pair"]);
+  const consts = allNodes(plan)
+    .map((a) => a.node)
+    .filter((n): n is Extract<PlanNode, { kind: "local" }> => n.kind === "local" && n.fn === "mul_const")
+    .map((n) => n.attrs["value"]);
+  t.deepEqual(consts, [0.25, 0.25]);
+  // mean: no round of its own; mse: its square's round; then both reveals in one round.
+  t.is(plan.rounds, 2);
+});
+
+test("a secret matmul is one matrix triple shaped like its operands; vectors become matrices", (t) => {
+  const f = new ProgramFixture("mm", ["a", "b"]);
+  const x = f.input("a", "x", "fixed", [5, 3]);
+  const v = f.input("b", "v", "fixed", [3]);
+  f.reveal(f.op("matmul", [x, v]), "y");
+  const plan = compiled(f);
+  const dealer = allNodes(plan).find((n) => n.node.kind === "dealer")!.node;
+  t.deepEqual(dealer.kind === "dealer" ? dealer.attrs : {}, { a: [5, 3], b: [3, 1], c: [5, 1] });
+  t.deepEqual(plan.outputs[0]!.shape, [5]);
+});
+
+test("select on a public condition is local; on a secret condition one Beaver product", (t) => {
+  const f = new ProgramFixture("sel", ["a", "b"]);
+  const x = f.input("a", "x", "fixed", [2]);
+  const y = f.input("b", "y", "fixed", [2]);
+  const cb = f.input("b", "c", "bool", [2]);
+  f.reveal(f.op("select", [f.c(true), x, y]), "pub");
+  f.reveal(f.op("select", [cb, x, y]), "sec");
+  const plan = compiled(f);
+  t.deepEqual(
+    steps(plan).filter((s) => s.startsWith("dealer")),
+    ["dealer:triple_mul"],
+  );
+});
