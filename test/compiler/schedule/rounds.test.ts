@@ -140,3 +140,33 @@ test("a loop is one block of count x rounds in its scope; independent work overl
   t.true(rounds.every((r) => r >= 3 || r === 0));
   t.deepEqual(orderingViolations(plan), []);
 });
+
+test("nested loops multiply out: outer n x (inner m x body + own rounds)", (t) => {
+  const f = new ProgramFixture("nested", ["alice", "bob"]);
+  const xa = f.input("alice", "x", "fixed", [2]);
+  const yb = f.input("bob", "y", "fixed", [2]);
+  const acc = f.var("acc", xa, { kind: "secret" });
+  f.for(0, 3, () => {
+    f.for(0, 4, () => f.assign(acc, f.op("mul", [acc.ref(), yb])));
+    f.assign(acc, f.op("mul", [acc.ref(), acc.ref()]));
+  });
+  f.reveal(acc.ref(), "acc");
+  const plan = compiled(f);
+  const outer = plan.body.find((n) => n.kind === "loop");
+  if (outer?.kind !== "loop") return t.fail("no loop");
+  const inner = outer.body.find((n) => n.kind === "loop");
+  t.is(inner?.kind === "loop" ? inner.rounds : -1, 1);
+  t.is(outer.rounds, 4 + 1);
+  t.is(plan.rounds, 3 * 5 + 1);
+  t.deepEqual(orderingViolations(plan), []);
+  const cost = planCost(plan);
+  t.deepEqual(
+    cost.loops.map((l) => [l.count, l.depth, l.perIteration.rounds, l.total.rounds]),
+    [
+      [3, 0, 5, 15],
+      [4, 1, 1, 4],
+    ],
+  );
+  // 3 x (4 products + 1 square) Beaver items in all.
+  t.is(cost.total.dealer.items, 15);
+});
