@@ -12,6 +12,8 @@ import { wasmApi, type WasmMemory, type WasmModule } from "./wasm-api.js";
 export const PAGE = 65536;
 /** Pages a shared memory may grow to (2 GiB; virtual address space only). */
 export const SHARED_MAX_PAGES = 32768;
+/** The wasm32 limit (4 GiB) for the single-threaded memory. */
+export const MAX_PAGES = 65536;
 
 export interface Blocking {
   /** Rows of A packed per block (rounded up to the kernel's mr). */
@@ -202,7 +204,7 @@ export function createWasmMatmul(choose: KernelConfig | ((n: number, k: number, 
     const ex = instances.get(cfg.kernel);
     const lay = operandLayout(cfg, n, k, m);
     const scratch = scratchLayout(cfg, n, k, m, lay.end);
-    ensureMemory(memory, scratch.end);
+    ensureMemory(memory, scratch.end, MAX_PAGES);
     const buf = memory.buffer;
     new BigUint64Array(buf, lay.a, n * k).set(a);
     new BigUint64Array(buf, lay.b, k * m).set(b);

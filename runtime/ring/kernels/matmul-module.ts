@@ -143,33 +143,35 @@ function emitKernel(shape: KernelShape): FunctionBuilder {
     bOffset += width * laneBytes;
   }
   const bEnd = f.local(I32);
-  const bEndUnrolled = f.local(I32);
   const step = (u: number) => segments.forEach((s) => s.step(u));
   const advance = (u: number) => {
     f.get(ap).i32(u * mr * 8).op("i32_add").set(ap);
     f.get(bp).i32(u * bStep).op("i32_add").set(bp);
   };
+  // Addresses are unsigned (memory may pass 2 GiB); bp never passes bEnd, so bEnd - bp >= 0.
+  const remaining = () => f.get(bEnd).get(bp).op("i32_sub");
 
-  // bEnd = bp + kc*bStep; the unrolled loop runs while bp + unroll*bStep <= bEnd, then a
-  // one-step loop finishes the remainder.
+  // bEnd = bp + kc*bStep; the unrolled loop runs while at least `unroll` steps remain, then
+  // a one-step loop finishes the rest.
   f.get(bp).get(kc).i32(bStep).op("i32_mul").op("i32_add").set(bEnd);
   if (unroll > 1) {
-    f.get(bEnd).i32(unroll * bStep).op("i32_sub").set(bEndUnrolled);
     f.block();
-    f.get(bp).get(bEndUnrolled).op("i32_gt_s").brIf(0);
+    remaining();
+    f.i32(unroll * bStep).op("i32_lt_u").brIf(0);
     f.loop();
     for (let u = 0; u < unroll; u++) step(u);
     advance(unroll);
-    f.get(bp).get(bEndUnrolled).op("i32_le_s").brIf(0);
+    remaining();
+    f.i32(unroll * bStep).op("i32_ge_u").brIf(0);
     f.end();
     f.end();
   }
   f.block();
-  f.get(bp).get(bEnd).op("i32_ge_s").brIf(0);
+  f.get(bp).get(bEnd).op("i32_ge_u").brIf(0);
   f.loop();
   step(0);
   advance(1);
-  f.get(bp).get(bEnd).op("i32_lt_s").brIf(0);
+  f.get(bp).get(bEnd).op("i32_lt_u").brIf(0);
   f.end();
   f.end();
 

@@ -4,7 +4,14 @@
 // (row and column splits, queued products), and the public entry points' errors.
 
 import test from "ava";
-import { DEFAULT_BLOCKING, createWasmMatmul, type Blocking, type KernelConfig } from "../../../../runtime/ring/kernels/matmul-engine.js";
+import {
+  DEFAULT_BLOCKING,
+  PAGE,
+  createWasmMatmul,
+  ensureMemory,
+  type Blocking,
+  type KernelConfig,
+} from "../../../../runtime/ring/kernels/matmul-engine.js";
 import { kernelName, type KernelShape } from "../../../../runtime/ring/kernels/matmul-module.js";
 import { MatmulPool, splitRange } from "../../../../runtime/ring/kernels/matmul-pool.js";
 import { KERNEL_VARIANTS } from "../../../../runtime/ring/kernels/matmul-variants.js";
@@ -125,6 +132,27 @@ test("operands that do not match the shape are rejected with the sizes", (t) => 
   });
   t.throws(() => wasmMatmul(new BigUint64Array(0), new BigUint64Array(0), -1, 0, 0), {
     message: "wasmMatmul: n must be a non-negative integer, got -1",
+  });
+});
+
+test("memory grows page-wise on demand and refuses to pass its limit", (t) => {
+  let pages = 1;
+  const memory = {
+    get buffer() {
+      return new ArrayBuffer(pages * PAGE);
+    },
+    grow(delta: number) {
+      pages += delta;
+      return pages - delta;
+    },
+  };
+  ensureMemory(memory, 3 * PAGE + 1, 8);
+  t.is(pages, 4);
+  ensureMemory(memory, PAGE, 8);
+  t.is(pages, 4);
+  t.throws(() => ensureMemory(memory, 9 * PAGE, 8), {
+    instanceOf: RangeError,
+    message: "wasmMatmul: operands need 9 wasm pages, above the limit of 8",
   });
 });
 
