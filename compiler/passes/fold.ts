@@ -1,5 +1,5 @@
 // Constant folding: an op on public scalar constants becomes a constant, and arithmetic
-// identities with a constant (x * 1, x + 0, x - 0, x / 1) disappear when they change neither
+// identities with a constant (x * 1, x + 0, x - 0, x / 1, select on a constant) disappear when they change neither
 // the shape nor the element type. Folded nodes are left unused for dead-code elimination.
 // Never folds anything that is not public, and never an op whose rounding the runtime owns.
 
@@ -44,7 +44,8 @@ export function foldConstants(graph: ProgramGraph): number {
   return changed;
 }
 
-/** The operand an identity op passes through (x in x * 1, 1 * x, x + 0, 0 + x, x - 0, x / 1). */
+/** The operand an identity op passes through (x in x * 1, 1 * x, x + 0, 0 + x, x - 0, x / 1,
+ *  select(true, x, _), select(false, _, x)). */
 function identityOperand(op: string, vals: (number | boolean | undefined)[]): number | undefined {
   const is = (i: number, c: number): boolean => vals[i] !== undefined && Number(vals[i]) === c;
   switch (op) {
@@ -55,6 +56,8 @@ function identityOperand(op: string, vals: (number | boolean | undefined)[]): nu
     case "sub":
     case "div":
       return is(1, op === "sub" ? 0 : 1) ? 0 : undefined;
+    case "select":
+      return vals[0] === undefined ? undefined : Number(vals[0]) !== 0 ? 1 : 2;
     default:
       return undefined;
   }

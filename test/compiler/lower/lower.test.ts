@@ -124,12 +124,14 @@ test("a secret matmul is one matrix triple shaped like its operands; vectors bec
   t.deepEqual(plan.outputs[0]!.shape, [5]);
 });
 
-test("select on a public condition is local; on a secret condition one Beaver product", (t) => {
+test("select on a public condition is local (on a constant one, free); on a secret condition one Beaver product", (t) => {
   const f = new ProgramFixture("sel", ["a", "b"]);
   const x = f.input("a", "x", "fixed", [2]);
   const y = f.input("b", "y", "fixed", [2]);
   const cb = f.input("b", "c", "bool", [2]);
-  f.reveal(f.op("select", [f.c(true), x, y]), "pub");
+  const mask = f.op("gt", [f.op("ones", [], { shape: [2] }), f.c(0)]); // public, known at run time
+  f.reveal(f.op("select", [mask, x, y]), "pub");
+  f.reveal(f.op("select", [f.c(false), x, y]), "folded");
   f.reveal(f.op("select", [cb, x, y]), "sec");
   const plan = compiled(f);
   t.deepEqual(
