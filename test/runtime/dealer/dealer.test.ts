@@ -75,6 +75,14 @@ test("each party's shares are uniform and independent of every other party's and
   t.true(independence(shares[2]![2]!.data, shares[0]![2]!.data, 4) < crit225);
 });
 
+test("the masks themselves (a, b of a triple, r of a truncation pair) are uniform, so every opened x - a is", (t) => {
+  const crit255 = chiSquareCritical(255);
+  const [a, b] = opened(deal("triple_mul", { shape: [100_000] }, 2));
+  const [r] = opened(deal("trunc_pair", { shape: [100_000], bits: 16 }, 3));
+  for (const m of [a!, b!, r!]) t.true(byteUniformity(m.data) < crit255);
+  t.true(independence(a!.data, b!.data, 4) < chiSquareCritical(225));
+});
+
 test("streams are addressed by label and output: deterministic per (seed, label), distinct otherwise", (t) => {
   const seed = randomSeed();
   const s1 = partyShares("square_pair", { shape: [8] }, "dealer/n1", seed, undefined);
