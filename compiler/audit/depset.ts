@@ -127,6 +127,10 @@ export function* ids(s: DepSet): Generator<number> {
   for (let k = 0; k < s.length; k += 2) for (let id = s[k]!; id < s[k + 1]!; id++) yield id;
 }
 
+export function intersect(a: DepSet, b: DepSet): DepSet {
+  return minus(a, minus(a, b));
+}
+
 export function isSubset(a: DepSet, b: DepSet): boolean {
   return minus(a, b).length === 0;
 }

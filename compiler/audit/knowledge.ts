@@ -54,6 +54,8 @@ export interface NonlinearItem {
   kind: NonlinearKind;
   /** The op of the atom revealed (for bit/class-index/value). */
   op?: string;
+  /** An example atom of the group (for its source span). */
+  atom?: number;
   /** Revealed element indices (flat) in this group. */
   elems: number[];
   /** Hidden input elements (other parties', not determined) any of them depends on. */
@@ -211,7 +213,7 @@ export function analyseObserver(interp: Interpretation, observer: string, opts: 
       evDeps = D.union(evDeps, hidden);
       const left = D.minus(hidden, detSet);
       if (left.length === 0 || isLinearForm(space, e)) return;
-      const { kind, op } = classify(space, e, isKnown);
+      const { kind, op, atom } = classify(space, e, isKnown);
       const narrow = D.size(left) === 1;
       const key = `${kind}|${op ?? ""}|${narrow}`;
       const g = groups.get(key);
@@ -221,6 +223,7 @@ export function analyseObserver(interp: Interpretation, observer: string, opts: 
       } else {
         const item: NonlinearItem = { event: ev.index, kind, elems: [k], hidden: left, narrow };
         if (op !== undefined) item.op = op;
+        if (atom !== undefined) item.atom = atom;
         groups.set(key, item);
       }
     });
@@ -245,14 +248,15 @@ function isLinearForm(space: VarSpace, e: AbsElem): boolean {
 
 const BIT_OPS = new Set(["lt", "le", "gt", "ge", "eq", "ne", "and", "or", "nonzero"]);
 
-function classify(space: VarSpace, e: AbsElem, isKnown: (v: number) => boolean): { kind: NonlinearKind; op?: string } {
+function classify(space: VarSpace, e: AbsElem, isKnown: (v: number) => boolean): { kind: NonlinearKind; op?: string; atom?: number } {
   if (e.k === "opq") return { kind: "dependence" };
   const unknown = e.vars.filter((v) => !isKnown(v));
   if (unknown.length === 1 && space.isAtom(unknown[0]!)) {
-    const op = space.atom(unknown[0]!).op;
-    if (BIT_OPS.has(op)) return { kind: "bit", op };
-    if (op === "argmax") return { kind: "class-index", op };
-    return { kind: "value", op };
+    const atom = unknown[0]!;
+    const op = space.atom(atom).op;
+    if (BIT_OPS.has(op)) return { kind: "bit", op, atom };
+    if (op === "argmax") return { kind: "class-index", op, atom };
+    return { kind: "value", op, atom };
   }
   return { kind: "combination" };
 }

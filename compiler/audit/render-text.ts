@@ -1,0 +1,162 @@
+// The audit report for people: reveals, then what each party learns (findings grouped by
+// party, most severe first, each with file:line:col, the source line and a caret, like the
+// compiler's diagnostics), the analysis limits, what is public by construction, each party's
+// view of the run, the policy verdict and a summary line. Deterministic (golden-tested).
+
+import type { Span } from "../../grammar/ast.js";
+import type { PolicyResult } from "./policy.js";
+import type { AuditReport, Finding } from "./report.js";
+import type { LoopView, PartyView, RoundMessages } from "./plan-view.js";
+import { joinWords } from "./describe.js";
+
+export interface TextOptions {
+  color?: boolean;
+  policy?: PolicyResult;
+}
+
+const paint = (on: boolean, code: string, s: string): string => (on ? `\x1b[${code}m${s}\x1b[0m` : s);
+const SEV_COLOR = { error: "1;31", warning: "1;33", info: "1;36" } as const;
+const plural = (n: number, word: string, many = `${word}s`): string => `${n} ${n === 1 ? word : many}`;
+
+export function renderText(report: AuditReport, source: string, opts: TextOptions = {}): string {
+  const color = opts.color ?? false;
+  const lines = source.split(/\r?\n/);
+  const out: string[] = [];
+  const head = (s: string): void => {
+    out.push("", paint(color, "1", s));
+  };
+  out.push(`Audit of ${report.file}: program \`${report.program}\`, ${plural(report.parties.length, "party", "parties")} (${joinWords(report.parties)})`);
+  out.push(
+    `Model: semi-honest parties follow the program and deduce what they can from what they receive. "Exactly" means exactly up to fixed-point rounding (${report.precision} fractional bits).`,
+  );
+
+  head("Reveals");
+  if (report.reveals.length === 0) out.push("  (none: the program reveals nothing)");
+  for (const r of report.reveals) {
+    const at = `${r.span.file}:${r.span.line}:${r.span.col}`;
+    const iter = r.iteration !== undefined ? ` [iteration ${r.iteration}]` : "";
+    out.push(`  ${r.index + 1}. \`${r.name}\`${iter} -> ${r.to.join(", ")}   (${at})`);
+    const kind =
+      r.kind === "linear"
+        ? `linear${r.formula ? `: ${r.formula}` : " in the inputs, with public coefficients"}`
+        : r.kind === "non-linear"
+          ? `non-linear (${r.nonlinearOps.map((o) => `\`${o}\``).join(", ")})`
+          : r.kind === "public"
+            ? "public: depends on no input"
+            : "analysed by dependence only";
+    out.push(`     ${r.type}, ${r.visibility} before the reveal; ${kind}`);
+    if (r.kind !== "public") out.push(`     ${r.dependence}`);
+    if (r.repeats > 0) out.push(`     (the loop repeats this reveal ${plural(r.repeats, "more time")} with the same dependence)`);
+    if (r.conditional) out.push("     (only if its branch runs: the condition could not be decided at compile time)");
+  }
+
+  head("What each party learns");
+  for (const k of report.knowledge) {
+    const fs = report.findings.filter((f) => f.observer === k.party);
+    const recv = k.receives.length === 0 ? "receives no output" : `receives ${k.receives.map((n) => `\`${n}\``).join(", ")}`;
+    out.push(`  ${paint(color, "1", k.party)} ${recv}`);
+    if (fs.length === 0) {
+      out.push(
+        k.learnsNothing
+          ? `    nothing about other parties' inputs beyond what is public by construction`
+          : `    values that depend on ${joinWords(k.dependsOn.map((d) => d.elements))}, with no finding above info level`,
+      );
+    }
+    for (const f of fs) out.push(indent(renderFinding(f, lines, color), 4));
+  }
+  const general = report.findings.filter((f) => f.observer === null);
+  if (general.length > 0) {
+    head("Analysis limits");
+    for (const f of general) out.push(indent(renderFinding(f, lines, color), 2));
+  }
+
+  head("Public by construction (every party knows this, whatever the data)");
+  for (const p of report.public) out.push(`  - ${p.text}${p.span ? ` (line ${p.span.line})` : ""}`);
+
+  head("Each party's view during the run");
+  if (!report.views.available) {
+    out.push(`  The compiled plan is not available, so messages cannot be listed: ${report.views.unavailable}.`);
+    out.push("  By construction every message a party receives is a share or a masked value, uniformly random to it, except the reveals above.");
+  } else {
+    out.push(`  Plan ${report.views.planHash.slice(0, 12)}…: ${plural(report.views.rounds, "online round")}. Shares and masked openings are uniformly random to their receiver;`);
+    out.push("  only the messages marked below reconstruct something that is not (the reveals listed above).");
+    for (const v of report.views.parties) out.push(...renderView(v));
+  }
+
+  if (opts.policy) {
+    const p = opts.policy;
+    head(`Policy ${p.file}`);
+    out.push(`  ${plural(p.rules, "rule")}${p.failOn ? `, fail on ${p.failOn}` : ""}: ${p.violations.length === 0 ? "all satisfied" : plural(p.violations.length, "violation")}`);
+    for (const f of p.violations) out.push(indent(renderFinding(f, lines, color), 2));
+  }
+
+  head("Summary");
+  const s = report.summary;
+  const pol = opts.policy ? `; ${plural(opts.policy.violations.length, "policy violation")}` : "; no policy given";
+  out.push(`  ${plural(s.errors, "error")}, ${plural(s.warnings, "warning")}, ${s.infos} info${pol}`);
+  return out.join("\n") + "\n";
+}
+
+function indent(s: string, n: number): string {
+  const pad = " ".repeat(n);
+  return s
+    .split("\n")
+    .map((l) => pad + l)
+    .join("\n");
+}
+
+/** `file:line:col: severity[CODE]: message`, the source line, a caret, then notes. */
+export function renderFinding(f: Finding, lines: readonly string[], color: boolean): string {
+  const out = [`${f.span.file}:${f.span.line}:${f.span.col}: ${paint(color, SEV_COLOR[f.severity], `${f.severity}[${f.code}]`)}: ${f.message}`];
+  out.push(...excerpt(f.span, lines, color, SEV_COLOR[f.severity]));
+  for (const d of f.details) out.push(`  = note: ${d}`);
+  for (const r of f.related) {
+    out.push(`  = note: ${r.message} at ${r.span.file}:${r.span.line}:${r.span.col}`);
+  }
+  return out.join("\n");
+}
+
+function excerpt(span: Span, lines: readonly string[], color: boolean, caretColor: string): string[] {
+  const text = lines[span.line - 1];
+  if (text === undefined) return [];
+  const num = String(span.line);
+  const pad = " ".repeat(num.length);
+  const start = Math.max(0, span.col - 1);
+  const width = Math.max(1, Math.min(span.length, text.length - start || 1));
+  return [`  ${num} | ${text.replace(/\t/g, " ")}`, `  ${pad} | ${" ".repeat(start)}${paint(color, caretColor, "^".repeat(width))}`];
+}
+
+function roundLine(m: RoundMessages): string {
+  const what =
+    m.kind === "masked"
+      ? `masked values${m.origins.length > 0 ? ` (${m.origins.join(", ")})` : ""}: uniformly random`
+      : m.kind === "reveal"
+        ? `shares of the reveal ${m.outputs.map((o) => `\`${o}\``).join(", ")}: together they give the revealed value`
+        : `${m.outputs.map((o) => `\`${o}\``).join(", ") || "a private value"} in the clear (plain disclosure)`;
+  return `round ${m.round}: ${plural(m.messages, "message")} from ${m.from.join(", ")}, ${plural(m.elements, "element")} — ${what}`;
+}
+
+function renderView(v: PartyView): string[] {
+  const out = [
+    `  ${v.party} receives ${plural(v.messages, "message")} (${plural(v.elements, "element")}) in total; ${v.nonRandomMessages === 0 ? "all uniformly random to it" : `all uniformly random to it except ${plural(v.nonRandomMessages, "message")} of reveals`}; the dealer prepares ${plural(v.dealerItems, "correlated-randomness item")} for it (offline)`,
+  ];
+  const MAX = 12;
+  for (const m of v.rounds.slice(0, MAX)) out.push(`    ${roundLine(m)}`);
+  if (v.rounds.length > MAX) {
+    const rest = v.rounds.slice(MAX);
+    out.push(`    … ${plural(rest.length, "more round")} (${plural(rest.reduce((a, m) => a + m.messages, 0), "message")}, ${rest.every((m) => m.kind === "masked") ? "all masked" : "some reveals"})`);
+  }
+  for (const l of v.loops) out.push(...renderLoop(l));
+  return out;
+}
+
+function renderLoop(l: LoopView): string[] {
+  const where = l.src ? ` at line ${l.src.line}` : "";
+  const per = l.perIteration;
+  const masked = per.every((m) => m.kind === "masked");
+  const out = [
+    `    loop${where}: ${plural(l.count, "iteration")} of ${plural(l.roundsPerIteration, "round")}; ${plural(l.messages, "message")} (${plural(l.elements, "element")}) in all, ${masked ? "all masked: uniformly random" : "including reveals"}`,
+  ];
+  if (!masked || per.length <= 6) for (const m of per.slice(0, 12)) out.push(`      per iteration, ${roundLine(m)}`);
+  return out;
+}
