@@ -48,7 +48,7 @@ export class MatmulPool {
   private nextId = 0;
   private tail: Promise<unknown> = Promise.resolve();
   private inFlight = 0;
-  private broken: Error | undefined;
+  private failure: Error | undefined;
 
   constructor(readonly size: number = Math.max(1, availableParallelism())) {
     if (!wasmApi) throw new Error("wasmMatmulParallel: this runtime has no WebAssembly");
@@ -76,7 +76,7 @@ export class MatmulPool {
   }
 
   private async runOne(cfg: KernelConfig, a: BigUint64Array, b: BigUint64Array, n: number, k: number, m: number) {
-    if (this.broken) throw this.broken;
+    if (this.failure) throw this.failure;
     if (n === 0 || m === 0 || k === 0) return new BigUint64Array(n * m);
     const lay = operandLayout(cfg, n, k, m);
     // Split the longer side of C so every worker gets whole tiles.
@@ -119,8 +119,13 @@ export class MatmulPool {
     else p.reject(new Error(`wasmMatmulParallel: ${r.error}`));
   }
 
+  /** Set once a worker has failed or the pool was closed; every later product rejects. */
+  get broken(): boolean {
+    return this.failure !== undefined;
+  }
+
   private fail(e: Error): void {
-    this.broken ??= e;
+    this.failure ??= e;
     for (const p of this.pending.values()) p.reject(e);
     this.pending.clear();
     this.inFlight = 0;
@@ -128,7 +133,7 @@ export class MatmulPool {
 
   /** Stop the workers; later products reject. */
   async close(): Promise<void> {
-    this.broken ??= new Error("wasmMatmulParallel: the pool was closed");
+    this.failure ??= new Error("wasmMatmulParallel: the pool was closed");
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 }

@@ -70,6 +70,8 @@ export function wasmMatmulParallel(a: BigUint64Array, b: BigUint64Array, n: numb
   try {
     requireAvailable();
     if (n * k * m < PARALLEL_MIN_MACS) return Promise.resolve(single!(a, b, n, k, m));
+    // A pool whose worker failed rejected that product; the next product gets a fresh pool.
+    if (pool?.broken) void closeWasmMatmulPool();
     pool ??= new MatmulPool();
     return pool.matmul(chooseConfig(n, k, m), a, b, n, k, m);
   } catch (e) {

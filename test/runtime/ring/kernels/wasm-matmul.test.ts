@@ -195,6 +195,18 @@ test("the worker pool splits rows and columns and matches the reference", async 
   });
 });
 
+test("a pool whose worker died rejects its products instead of waiting forever", async (t) => {
+  const pool = new MatmulPool(2);
+  const c = cases[3]!;
+  const cfg = chooseConfig(...c.shape);
+  check(t, "before", await pool.matmul(cfg, c.a, c.b, ...c.shape), c);
+  // Reach in to kill one worker, as a crash would.
+  await (pool as unknown as { workers: { terminate(): Promise<number> }[] }).workers[0]!.terminate();
+  t.true(pool.broken);
+  await t.throwsAsync(pool.matmul(cfg, c.a, c.b, ...c.shape), { message: "wasmMatmulParallel: a worker exited with code 1" });
+  await pool.close();
+});
+
 test("wasmMatmulParallel matches the reference above and below its size threshold", async (t) => {
   const [n, k, m] = [40, 1040, 52];
   t.true(n * k * m >= PARALLEL_MIN_MACS);
