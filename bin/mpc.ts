@@ -12,6 +12,7 @@ interface Command {
 
 // One line per subcommand; each module exports `main(argv): Promise<exitCode>`.
 const COMMANDS: Record<string, Command> = {
+  audit: { summary: "what each party learns: reveals, exact disclosures, policy check (text, JSON, SARIF)", load: () => import("./commands/audit.js") },
   check: { summary: "parse and type-check a program; summarise parties, inputs, reveals", load: () => import("./commands/check.js") },
   compile: { summary: "compile a program to its protocol plan (JSON, DOT, SVG)", load: () => import("./commands/compile.js") },
   cost: { summary: "rounds, bytes and randomness a program needs, and its wall time on a network", load: () => import("./commands/cost.js") },
