@@ -1,0 +1,243 @@
+// Turns chevrotain's recognition errors into the diagnostics people read:
+// "expected an expression after '+'", "expected '}' to close the block opened at 3:12",
+// "unexpected token 'reveal'" — never chevrotain's token-type dumps.
+//
+// Where the caret goes: for "unexpected X" at the offending token; for "expected X after Y"
+// at the offending token when it is on the same line as Y, otherwise just after Y (a missing
+// `=` at the end of line 3 is reported on line 3, not at the start of line 4).
+
+import type { IToken } from "chevrotain";
+import type { Span } from "./ast.js";
+import type { Diagnostic } from "./diagnostic.js";
+import { SyntaxCode } from "./codes.js";
+import type { SyntaxErrorRecord } from "./parser.js";
+import { isRealToken } from "./to-ast.js";
+
+/** How a token type is named in messages. */
+const EXPECTED_TEXT: Record<string, string> = {
+  Identifier: "a name",
+  NumberLiteral: "a number",
+  EOF: "the end of the file",
+};
+
+const CLOSERS: Record<string, { open: string; close: string; what: string }> = {
+  RCurly: { open: "{", close: "}", what: "block" },
+  RParen: { open: "(", close: ")", what: "'('" },
+  RBracket: { open: "[", close: "]", what: "'['" },
+};
+
+const OPEN_OF: Record<string, string> = { "}": "{", ")": "(", "]": "[" };
+
+export class SyntaxMessages {
+  constructor(
+    readonly file: string,
+    readonly source: string,
+    readonly tokens: IToken[],
+  ) {}
+
+  span(t: IToken): Span {
+    return {
+      file: this.file,
+      line: t.startLine ?? 1,
+      col: t.startColumn ?? 1,
+      offset: t.startOffset,
+      length: (t.endOffset ?? t.startOffset) - t.startOffset + 1,
+    };
+  }
+
+  /** The empty span just after token t (or at the start of the file). */
+  after(t: IToken | undefined): Span {
+    if (!isRealToken(t)) return { file: this.file, line: 1, col: 1, offset: 0, length: 0 };
+    return {
+      file: this.file,
+      line: t.endLine ?? t.startLine ?? 1,
+      col: (t.endColumn ?? t.startColumn ?? 0) + 1,
+      offset: (t.endOffset ?? t.startOffset) + 1,
+      length: 0,
+    };
+  }
+
+  describe(t: IToken | undefined): string {
+    if (!isRealToken(t)) return "the end of the file";
+    const img = t.image.length > 24 ? t.image.slice(0, 24) + "…" : t.image;
+    return `'${img}'`;
+  }
+
+  /** The diagnostic for one chevrotain error. */
+  diagnose(e: SyntaxErrorRecord): Diagnostic {
+    const actual = isRealToken(e.token) ? e.token : undefined;
+    const prev = isRealToken(e.previousToken) ? e.previousToken : undefined;
+    const rule = e.info.ruleName;
+    const parentRule = e.ruleStack.at(-2) ?? "";
+    // Where "expected … after prev" goes.
+    const missingAt =
+      actual && (!prev || actual.startLine === prev.endLine || actual.startLine === prev.startLine)
+        ? this.span(actual)
+        : this.after(prev);
+    const unexpected = (hint?: string): Diagnostic => {
+      const d = this.diag(SyntaxCode.UnexpectedToken, actual ? `unexpected token ${this.describe(actual)}` : "unexpected end of file", actual ? this.span(actual) : this.after(prev));
+      const h = hint ?? this.unexpectedHint(actual);
+      if (h) d.hint = h;
+      return d;
+    };
+    const afterPrev = prev ? ` after ${this.describe(prev)}` : "";
+
+    if (e.info.kind === "noViableAlt" || e.info.kind === "earlyExit") {
+      switch (rule) {
+        case "atom":
+        case "expression":
+        case "unary":
+        case "postfix":
+        case "argument":
+          return this.diag(SyntaxCode.ExpectedExpression, `expected an expression${afterPrev}`, missingAt);
+        case "indexItem":
+          return this.diag(SyntaxCode.ExpectedExpression, `expected an index or a slice${afterPrev}`, missingAt);
+        case "typeExpr":
+          return this.diag(SyntaxCode.ExpectedToken, `expected a type (fixed, int or bool)${afterPrev}`, missingAt);
+        case "revealStmt":
+          return this.diag(SyntaxCode.ExpectedToken, `expected 'all' or a party name${afterPrev}`, missingAt);
+        default:
+          return unexpected();
+      }
+    }
+    if (e.info.kind === "notAllInput") return unexpected();
+
+    // A mismatched token: e.info.expected says which one.
+    const expected = e.info.expected ?? "";
+    if (expected === "EOF") return unexpected();
+
+    const closer = CLOSERS[expected];
+    if (closer) {
+      const opener = this.findOpener(prev ?? actual, closer.open);
+      const openedAt = opener ? ` opened at ${opener.startLine}:${opener.startColumn}` : "";
+      const closing = (): Diagnostic => {
+        const what = closer.what === "block" ? "the block" : `the ${closer.what}`;
+        const d = this.diag(SyntaxCode.UnclosedDelimiter, `expected '${closer.close}' to close ${what}${openedAt}`, missingAt);
+        if (opener) d.related = [{ span: this.span(opener), message: closer.what === "block" ? "the block opened here" : `the '${closer.open}' opened here` }];
+        return d;
+      };
+      // Off the end of the file, or the next token is on a later line: the closer is missing.
+      if (!actual || missingAt.length === 0) return closing();
+      switch (rule) {
+        case "block":
+          return unexpected();
+        case "callArgs":
+          return this.diag(SyntaxCode.ExpectedToken, `expected ',' or ')' after the argument, found ${this.describe(actual)}`, missingAt);
+        case "fnDecl":
+          return this.diag(SyntaxCode.ExpectedToken, `expected ',' or ')' after the parameter, found ${this.describe(actual)}`, missingAt);
+        case "indexSuffix":
+          return this.diag(SyntaxCode.ExpectedToken, `expected ',' or ']' in the index, found ${this.describe(actual)}`, missingAt);
+        case "arrayLit":
+          return this.diag(SyntaxCode.ExpectedToken, `expected ',' or ']' in the array, found ${this.describe(actual)}`, missingAt);
+        case "typeExpr":
+          return this.diag(SyntaxCode.ExpectedToken, `expected ',' or ']' in the shape, found ${this.describe(actual)}`, missingAt);
+        default:
+          return closing();
+      }
+    }
+
+    let what = EXPECTED_TEXT[expected] ?? `'${this.labelOf(expected)}'`;
+    let hint: string | undefined;
+    switch (expected) {
+      case "Identifier":
+        what = identifierRole(rule, prev?.image);
+        break;
+      case "NumberLiteral":
+        if (rule === "typeExpr") what = "a dimension (a whole number)";
+        if (rule === "header") what = "a number of fractional bits";
+        break;
+      case "LCurly":
+        what = `'{' to start the ${parentRule === "forStmt" ? "loop body" : parentRule === "ifStmt" ? "block" : parentRule === "fnDecl" ? "function body" : "block"}`;
+        break;
+      case "Dot":
+        hint = "inputs are declared as `input party.name : type`, e.g. `input hospital_a.xa : fixed[569, 15]`";
+        break;
+      case "DotDot":
+        hint = "a loop range is written `a..b`, e.g. `for i in 0..10`";
+        break;
+      case "To":
+        hint = "write `reveal e to P, Q` or `reveal e to all`";
+        break;
+      case "Colon":
+        if (rule === "inputDecl") hint = "give the input a type, e.g. `: fixed[569, 15]`";
+        break;
+    }
+    const d = this.diag(SyntaxCode.ExpectedToken, `expected ${what}${afterPrev}`, missingAt);
+    if (hint) d.hint = hint;
+    return d;
+  }
+
+  labelOf(tokenTypeName: string): string {
+    const special: Record<string, string> = {
+      Assign: "=", Colon: ":", Dot: ".", DotDot: "..", Comma: ",", LParen: "(", LCurly: "{", LBracket: "[",
+      Semicolon: ";",
+    };
+    return special[tokenTypeName] ?? tokenTypeName.toLowerCase();
+  }
+
+  unexpectedHint(t: IToken | undefined): string | undefined {
+    if (!t) return undefined;
+    const img = t.image;
+    if (img === "}" || img === ")" || img === "]") return `this '${img}' has no matching '${OPEN_OF[img]}'`;
+    if (img === "else") return "'else' must follow the '}' of an 'if' block";
+    if (img === "program") return "the `program` header must be the first line of the file";
+    if (t.tokenType.name === "NumberLiteral" || t.tokenType.name === "Identifier" || img === "(" || img === "[")
+      return "a statement starts with a keyword (let, var, for, if, reveal, return) or `name =`; is an operator missing?";
+    return undefined;
+  }
+
+  /** The innermost unclosed `open` delimiter at or before token t (scanning backwards). */
+  findOpener(t: IToken | undefined, open: string): IToken | undefined {
+    if (!t) return undefined;
+    let idx = this.indexOf(t);
+    const pending: string[] = [];
+    for (; idx >= 0; idx--) {
+      const img = this.tokens[idx]!.image;
+      if (img === "}" || img === ")" || img === "]") pending.push(img);
+      else if (img === "{" || img === "(" || img === "[") {
+        if (pending.length > 0) pending.pop();
+        else if (img === open) return this.tokens[idx];
+      }
+    }
+    return undefined;
+  }
+
+  /** Index of token t in the token vector (binary search on offsets). */
+  indexOf(t: IToken): number {
+    let lo = 0;
+    let hi = this.tokens.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const o = this.tokens[mid]!.startOffset;
+      if (o === t.startOffset) return mid;
+      if (o < t.startOffset) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return hi;
+  }
+
+  diag(code: string, message: string, span: Span): Diagnostic {
+    return { code, severity: "error", message, span };
+  }
+}
+
+function identifierRole(rule: string, prev: string | undefined): string {
+  switch (rule) {
+    case "header":
+      return "the program name";
+    case "partyDecl":
+      return "a party name";
+    case "inputDecl":
+      return prev === "." ? "the input name" : "the owning party";
+    case "fnDecl":
+      return prev === "fn" ? "the function name" : "a parameter name";
+    case "forStmt":
+      return "the loop variable";
+    case "revealStmt":
+      return prev === "as" ? "a name for the revealed value" : "a party name";
+    case "nameExpr":
+      return "an input name";
+    default:
+      return "a name";
+  }
+}

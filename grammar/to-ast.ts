@@ -1,0 +1,489 @@
+// CST (parser.ts) -> AST (ast.ts). Resolves operator precedence and associativity, and gives
+// every node its source span. It must tolerate the partial trees chevrotain's error recovery
+// leaves behind: a construct with a missing required part is dropped (or, for a binary chain,
+// cut before the gap), never filled with made-up nodes. The only errors it reports are
+// literals that are well-formed numbers but not whole where a whole number is needed (shape
+// dimensions, precision); everything else comes from the parser (messages.ts) and index.ts.
+
+import type { CstElement, CstNode, IToken } from "chevrotain";
+import {
+  joinSpans,
+  type Arg,
+  type BinaryOp,
+  type ConstDecl,
+  type ElemType,
+  type Expr,
+  type FnDecl,
+  type IfStmt,
+  type IndexItem,
+  type InputDecl,
+  type Item,
+  type Name,
+  type PartyDecl,
+  type Program,
+  type RevealStmt,
+  type Span,
+  type Stmt,
+  type TypeExpr,
+  type UnaryOp,
+} from "./ast.js";
+import type { Diagnostic } from "./diagnostic.js";
+import { SyntaxCode } from "./codes.js";
+import { WELL_FORMED_NUMBER } from "./lexer.js";
+
+/** Binding strength of each binary operator; all are left-associative. */
+export const PRECEDENCE: Record<BinaryOp, number> = {
+  "||": 1,
+  "&&": 2,
+  "==": 3,
+  "!=": 3,
+  "<": 4,
+  "<=": 4,
+  ">": 4,
+  ">=": 4,
+  "+": 5,
+  "-": 5,
+  "*": 6,
+  "/": 6,
+  "@": 6,
+};
+
+// ---------------------------------------------------------------- CST access helpers
+
+const isNode = (e: CstElement | undefined): e is CstNode => e !== undefined && "children" in e;
+
+/** A token the user wrote (not one chevrotain invented while recovering). */
+export function isRealToken(t: IToken | undefined): t is IToken {
+  return t !== undefined && !t.isInsertedInRecovery && Number.isFinite(t.startOffset);
+}
+
+function toks(n: CstNode, key: string): IToken[] {
+  const c = n.children[key];
+  if (!c) return [];
+  return (c as CstElement[]).filter((e): e is IToken => !isNode(e) && isRealToken(e as IToken)) as IToken[];
+}
+function tok(n: CstNode, key: string, i = 0): IToken | undefined {
+  return toks(n, key)[i];
+}
+function nodes(n: CstNode, key: string): CstNode[] {
+  const c = n.children[key];
+  if (!c) return [];
+  return (c as CstElement[]).filter(isNode);
+}
+function node(n: CstNode, key: string, i = 0): CstNode | undefined {
+  return nodes(n, key)[i];
+}
+
+export class AstBuilder {
+  readonly diagnostics: Diagnostic[] = [];
+  constructor(readonly file: string) {}
+
+  /** Whole-number literal `t` (a shape dimension or the precision), or undefined after
+   *  reporting it. Malformed numbers are index.ts's (E0007), not reported twice. */
+  wholeNumber(t: IToken, code: string, what: string): number | undefined {
+    if (/^[0-9]+$/.test(t.image)) return Number(t.image);
+    if (WELL_FORMED_NUMBER.test(t.image)) {
+      this.diagnostics.push({ code, severity: "error", message: `${what} must be a whole number, not '${t.image}'`, span: this.span(t) });
+    }
+    return undefined;
+  }
+
+  span(t: IToken): Span {
+    return {
+      file: this.file,
+      line: t.startLine ?? 1,
+      col: t.startColumn ?? 1,
+      offset: t.startOffset,
+      length: (t.endOffset ?? t.startOffset) - t.startOffset + 1,
+    };
+  }
+
+  name(t: IToken | undefined): Name | undefined {
+    return t ? { text: t.image, span: this.span(t) } : undefined;
+  }
+
+  // -------------------------------------------------------------- program and items
+
+  program(cst: CstNode): Program {
+    const header = node(cst, "header");
+    const items: Item[] = [];
+    // Items and `;` share one MANY: order them by offset, `;` are dropped.
+    for (const it of nodes(cst, "item")) {
+      const item = this.item(it);
+      if (item) items.push(item);
+    }
+    const progTok = header && tok(header, "Program");
+    const nameTok = header && tok(header, "Identifier");
+    const precTok = header && tok(header, "NumberLiteral");
+    const start = progTok ? this.span(progTok) : items[0]?.span ?? { file: this.file, line: 1, col: 1, offset: 0, length: 0 };
+    const nameNode = this.name(nameTok) ?? { text: "", span: { ...start, length: 0 } };
+    let span = start;
+    const last = items.at(-1);
+    if (last) span = joinSpans(span, last.span);
+    else if (precTok) span = joinSpans(span, this.span(precTok));
+    else if (nameTok) span = joinSpans(span, this.span(nameTok));
+    const program: Program = { kind: "Program", name: nameNode, items, span };
+    const precision = precTok && this.wholeNumber(precTok, SyntaxCode.BadPrecision, "the precision (fractional bits)");
+    if (precision !== undefined) program.precision = precision;
+    return program;
+  }
+
+  item(n: CstNode): Item | undefined {
+    const c = n.children;
+    if (c["partyDecl"]) return this.partyDecl(node(n, "partyDecl"));
+    if (c["inputDecl"]) return this.inputDecl(node(n, "inputDecl"));
+    if (c["constDecl"]) return this.constDecl(node(n, "constDecl"));
+    if (c["fnDecl"]) return this.fnDecl(node(n, "fnDecl"));
+    if (c["statement"]) return this.statement(node(n, "statement"));
+    return undefined;
+  }
+
+  partyDecl(n: CstNode | undefined): PartyDecl | undefined {
+    if (!n) return undefined;
+    const kw = tok(n, "Party");
+    const names = toks(n, "Identifier").map((t) => this.name(t)!);
+    if (!kw || names.length === 0) return undefined;
+    return { kind: "PartyDecl", names, span: joinSpans(this.span(kw), names.at(-1)!.span) };
+  }
+
+  inputDecl(n: CstNode | undefined): InputDecl | undefined {
+    if (!n) return undefined;
+    const kw = tok(n, "Input");
+    const owner = this.name(tok(n, "owner"));
+    const name = this.name(tok(n, "name"));
+    const type = this.typeExpr(node(n, "typeExpr"));
+    if (!kw || !owner || !name || !type) return undefined;
+    return { kind: "InputDecl", owner, name, type, span: joinSpans(this.span(kw), type.span) };
+  }
+
+  typeExpr(n: CstNode | undefined): TypeExpr | undefined {
+    if (!n) return undefined;
+    const elemTok = tok(n, "elem");
+    if (!elemTok) return undefined;
+    const dims = toks(n, "NumberLiteral");
+    // A bad dimension is reported and kept as 0 so the shape keeps its rank.
+    const shape = dims.map((d) => this.wholeNumber(d, SyntaxCode.BadDimension, "a shape dimension") ?? 0);
+    let span = this.span(elemTok);
+    const close = tok(n, "RBracket") ?? dims.at(-1);
+    if (close) span = joinSpans(span, this.span(close));
+    return { elem: elemTok.image as ElemType, shape, span };
+  }
+
+  constDecl(n: CstNode | undefined): ConstDecl | undefined {
+    if (!n) return undefined;
+    const kw = tok(n, "Const");
+    const name = this.name(tok(n, "Identifier"));
+    const value = this.expression(node(n, "expression"));
+    if (!kw || !name || !value || !tok(n, "Assign")) return undefined;
+    return { kind: "ConstDecl", name, value, span: joinSpans(this.span(kw), value.span) };
+  }
+
+  fnDecl(n: CstNode | undefined): FnDecl | undefined {
+    if (!n) return undefined;
+    const kw = tok(n, "Fn");
+    const name = this.name(tok(n, "name"));
+    const params = toks(n, "param").map((t) => this.name(t)!);
+    const body = this.block(node(n, "block"));
+    if (!kw || !name || !body) return undefined;
+    return { kind: "FnDecl", name, params, body: body.stmts, span: joinSpans(this.span(kw), body.span) };
+  }
+
+  // -------------------------------------------------------------- statements
+
+  /** A `{ … }` block: its statements and its span (to the `}` or, if that is missing, to the
+   *  last statement). */
+  block(n: CstNode | undefined): { stmts: Stmt[]; span: Span } | undefined {
+    if (!n) return undefined;
+    const open = tok(n, "LCurly");
+    if (!open) return undefined;
+    const stmts: Stmt[] = [];
+    for (const s of nodes(n, "statement")) {
+      const st = this.statement(s);
+      if (st) stmts.push(st);
+    }
+    const close = tok(n, "RCurly");
+    let span = this.span(open);
+    if (close) span = joinSpans(span, this.span(close));
+    else if (stmts.length > 0) span = joinSpans(span, stmts.at(-1)!.span);
+    return { stmts, span };
+  }
+
+  statement(n: CstNode | undefined): Stmt | undefined {
+    if (!n) return undefined;
+    const c = n.children;
+    if (c["letStmt"]) return this.letStmt(node(n, "letStmt"));
+    if (c["assignStmt"]) return this.assignStmt(node(n, "assignStmt"));
+    if (c["forStmt"]) return this.forStmt(node(n, "forStmt"));
+    if (c["ifStmt"]) return this.ifStmt(node(n, "ifStmt"));
+    if (c["revealStmt"]) return this.revealStmt(node(n, "revealStmt"));
+    if (c["returnStmt"]) return this.returnStmt(node(n, "returnStmt"));
+    return undefined;
+  }
+
+  letStmt(n: CstNode | undefined): Stmt | undefined {
+    if (!n) return undefined;
+    const kw = tok(n, "kw");
+    const name = this.name(tok(n, "Identifier"));
+    const value = this.expression(node(n, "expression"));
+    if (!kw || !name || !value || !tok(n, "Assign")) return undefined;
+    return { kind: "LetStmt", mutable: kw.image === "var", name, value, span: joinSpans(this.span(kw), value.span) };
+  }
+
+  assignStmt(n: CstNode | undefined): Stmt | undefined {
+    if (!n) return undefined;
+    const target = this.name(tok(n, "Identifier"));
+    const value = this.expression(node(n, "expression"));
+    if (!target || !value || !tok(n, "Assign")) return undefined;
+    return { kind: "AssignStmt", target, value, span: joinSpans(target.span, value.span) };
+  }
+
+  forStmt(n: CstNode | undefined): Stmt | undefined {
+    if (!n) return undefined;
+    const kw = tok(n, "For");
+    const variable = this.name(tok(n, "Identifier"));
+    const from = this.expression(node(n, "from"));
+    const to = this.expression(node(n, "to"));
+    const body = this.block(node(n, "block"));
+    if (!kw || !variable || !from || !to || !body || !tok(n, "In") || !tok(n, "DotDot")) return undefined;
+    return { kind: "ForStmt", variable, from, to, body: body.stmts, span: joinSpans(this.span(kw), body.span) };
+  }
+
+  /** The flat `if … else if … else …` chain, folded from the end into nested IfStmts
+   *  (iteratively: a long chain must not recurse). */
+  ifStmt(n: CstNode | undefined): Stmt | undefined {
+    if (!n) return undefined;
+    const ifs = toks(n, "If");
+    const conds = nodes(n, "cond");
+    const thens = nodes(n, "then");
+    const count = Math.min(ifs.length, conds.length, thens.length);
+    if (count === 0) return undefined;
+    let elseStmts: Stmt[] | undefined;
+    let elseEnd: Span | undefined;
+    const elseBlockNode = node(n, "elseBlock");
+    if (elseBlockNode) {
+      const b = this.block(elseBlockNode);
+      if (b) {
+        elseStmts = b.stmts;
+        elseEnd = b.span;
+      }
+    }
+    let result: IfStmt | undefined;
+    for (let i = count - 1; i >= 0; i--) {
+      const cond = this.expression(conds[i]);
+      const then = this.block(thens[i]);
+      if (!cond || !then) {
+        // A broken link: keep only the part of the chain before it.
+        result = undefined;
+        elseStmts = undefined;
+        elseEnd = undefined;
+        continue;
+      }
+      const end = elseEnd ?? then.span;
+      const stmt: IfStmt = { kind: "IfStmt", cond, then: then.stmts, span: joinSpans(this.span(ifs[i]!), end) };
+      if (elseStmts) stmt.else = elseStmts;
+      result = stmt;
+      elseStmts = [stmt];
+      elseEnd = stmt.span;
+    }
+    return result;
+  }
+
+  revealStmt(n: CstNode | undefined): RevealStmt | undefined {
+    if (!n) return undefined;
+    const kw = tok(n, "Reveal");
+    const value = this.expression(node(n, "expression"));
+    if (!kw || !value || !tok(n, "To")) return undefined;
+    if (tok(n, "As") && !tok(n, "asName")) return undefined;
+    const as = this.name(tok(n, "asName"));
+    const all = tok(n, "All");
+    let to: "all" | Name[];
+    let toSpan: Span;
+    if (all) {
+      to = "all";
+      toSpan = this.span(all);
+    } else {
+      const receivers = toks(n, "receiver").map((t) => this.name(t)!);
+      if (receivers.length === 0) return undefined;
+      to = receivers;
+      toSpan = joinSpans(receivers[0]!.span, receivers.at(-1)!.span);
+    }
+    const stmt: RevealStmt = { kind: "RevealStmt", value, to, toSpan, span: joinSpans(this.span(kw), toSpan) };
+    if (as) stmt.as = as;
+    return stmt;
+  }
+
+  returnStmt(n: CstNode | undefined): Stmt | undefined {
+    if (!n) return undefined;
+    const kw = tok(n, "Return");
+    const value = this.expression(node(n, "expression"));
+    if (!kw || !value) return undefined;
+    return { kind: "ReturnStmt", value, span: joinSpans(this.span(kw), value.span) };
+  }
+
+  // -------------------------------------------------------------- expressions
+
+  /** `u0 op1 u1 op2 u2 …` -> a tree, by operator precedence (shunting-yard, iterative). */
+  expression(n: CstNode | undefined): Expr | undefined {
+    if (!n) return undefined;
+    const unaries = nodes(n, "unary");
+    const ops = toks(n, "BinaryOperator");
+    const operands: Expr[] = [];
+    const operators: IToken[] = [];
+    const reduce = (): void => {
+      const right = operands.pop()!;
+      const left = operands.pop()!;
+      const opTok = operators.pop()!;
+      operands.push({
+        kind: "BinaryExpr",
+        op: opTok.image as BinaryOp,
+        opSpan: this.span(opTok),
+        left,
+        right,
+        span: joinSpans(left.span, right.span),
+      });
+    };
+    for (let i = 0; i < unaries.length; i++) {
+      const operand = this.unary(unaries[i]);
+      if (!operand) break; // cut a recovered chain before its gap
+      if (i > 0) {
+        const opTok = ops[i - 1];
+        if (!opTok) break;
+        const prec = PRECEDENCE[opTok.image as BinaryOp];
+        while (operators.length > 0 && PRECEDENCE[operators.at(-1)!.image as BinaryOp] >= prec) reduce();
+        operators.push(opTok);
+      }
+      operands.push(operand);
+    }
+    if (operands.length === 0) return undefined;
+    while (operators.length > 0) reduce();
+    return operands[0];
+  }
+
+  unary(n: CstNode | undefined): Expr | undefined {
+    if (!n) return undefined;
+    let expr = this.postfix(node(n, "postfix"));
+    if (!expr) return undefined;
+    const ops = toks(n, "UnaryOperator");
+    for (let i = ops.length - 1; i >= 0; i--) {
+      const opTok = ops[i]!;
+      const opSpan = this.span(opTok);
+      expr = { kind: "UnaryExpr", op: opTok.image as UnaryOp, opSpan, operand: expr, span: joinSpans(opSpan, expr.span) };
+    }
+    return expr;
+  }
+
+  postfix(n: CstNode | undefined): Expr | undefined {
+    if (!n) return undefined;
+    let expr = this.atom(node(n, "atom"));
+    if (!expr) return undefined;
+    for (const suffix of nodes(n, "indexSuffix")) {
+      const indices: IndexItem[] = [];
+      for (const itemNode of nodes(suffix, "indexItem")) {
+        const item = this.indexItem(itemNode);
+        if (!item) return expr;
+        indices.push(item);
+      }
+      const close = tok(suffix, "RBracket");
+      if (!close || indices.length === 0) return expr;
+      expr = { kind: "IndexExpr", object: expr, indices, span: joinSpans(expr.span, this.span(close)) };
+    }
+    return expr;
+  }
+
+  indexItem(n: CstNode): IndexItem | undefined {
+    const colon = tok(n, "Colon");
+    const startNode = node(n, "start");
+    const endNode = node(n, "end");
+    const start = this.expression(startNode);
+    const end = this.expression(endNode);
+    if (startNode && !start) return undefined;
+    if (endNode && !end) return undefined;
+    if (!colon) return start ? { kind: "Index", value: start, span: start.span } : undefined;
+    let span = start ? start.span : this.span(colon);
+    if (end) span = joinSpans(span, end.span);
+    else span = joinSpans(span, this.span(colon));
+    const item: IndexItem = { kind: "Slice", span };
+    if (start) item.start = start;
+    if (end) item.end = end;
+    return item;
+  }
+
+  atom(n: CstNode | undefined): Expr | undefined {
+    if (!n) return undefined;
+    const num = tok(n, "NumberLiteral");
+    if (num) {
+      const text = num.image;
+      const integral = /^[0-9]+$/.test(text);
+      // Malformed or out-of-range literals are reported by index.ts; keep a number here.
+      const value = Number.isNaN(Number(text)) ? Number.parseFloat(text) : Number(text);
+      return { kind: "NumberLit", value, text, integral, span: this.span(num) };
+    }
+    const t = tok(n, "True") ?? tok(n, "False");
+    if (t) return { kind: "BoolLit", value: t.image === "true", span: this.span(t) };
+    if (n.children["nameExpr"]) return this.nameExpr(node(n, "nameExpr"));
+    if (n.children["parenExpr"]) return this.parenExpr(node(n, "parenExpr"));
+    if (n.children["arrayLit"]) return this.arrayLit(node(n, "arrayLit"));
+    return undefined;
+  }
+
+  nameExpr(n: CstNode | undefined): Expr | undefined {
+    if (!n) return undefined;
+    const id = this.name(tok(n, "Identifier"));
+    if (!id) return undefined;
+    const argsNode = node(n, "callArgs");
+    if (argsNode) {
+      const close = tok(argsNode, "RParen");
+      const args: Arg[] = [];
+      for (const a of nodes(argsNode, "argument")) {
+        const arg = this.argument(a);
+        if (!arg) return undefined;
+        args.push(arg);
+      }
+      if (!close) return undefined;
+      return { kind: "CallExpr", callee: id, args, span: joinSpans(id.span, this.span(close)) };
+    }
+    if (n.children["Dot"]) {
+      const property = this.name(tok(n, "property"));
+      if (!property) return undefined;
+      return { kind: "MemberExpr", object: id, property, span: joinSpans(id.span, property.span) };
+    }
+    return { kind: "Ident", name: id.text, span: id.span };
+  }
+
+  argument(n: CstNode): Arg | undefined {
+    const value = this.expression(node(n, "expression"));
+    if (!value) return undefined;
+    const nameTok = tok(n, "argName");
+    if (nameTok) {
+      const name = this.name(nameTok)!;
+      return { name, value, span: joinSpans(name.span, value.span) };
+    }
+    return { value, span: value.span };
+  }
+
+  /** `( e )` is e itself, with its span widened to the parentheses (so a caret under
+   *  `(a + b) * c` covers the parentheses too). */
+  parenExpr(n: CstNode | undefined): Expr | undefined {
+    if (!n) return undefined;
+    const open = tok(n, "LParen");
+    const close = tok(n, "RParen");
+    const inner = this.expression(node(n, "expression"));
+    if (!open || !close || !inner) return undefined;
+    inner.span = joinSpans(this.span(open), this.span(close));
+    return inner;
+  }
+
+  arrayLit(n: CstNode | undefined): Expr | undefined {
+    if (!n) return undefined;
+    const open = tok(n, "LBracket");
+    const close = tok(n, "RBracket");
+    const elements: Expr[] = [];
+    for (const e of nodes(n, "expression")) {
+      const el = this.expression(e);
+      if (!el) return undefined;
+      elements.push(el);
+    }
+    if (!open || !close || elements.length === 0) return undefined;
+    return { kind: "ArrayLit", elements, span: joinSpans(this.span(open), this.span(close)) };
+  }
+}
