@@ -1,10 +1,10 @@
 // A persistent pool of worker threads that split one Z_2^64 matmul between them (for the
 // dealer's offline phase on a multi-core machine). The main thread copies A and B into a
-// shared wasm memory once; each worker computes a disjoint block of C rows (or columns, for
-// wide products) with the same kernels as the single-threaded path and replies; the main
-// thread copies C out. Products run one at a time (they share the memory layout). Idle
-// workers are unref'd so they never keep the process alive. This module must never return
-// before every worker's block is written, and never reuse the memory while a job runs.
+// shared wasm memory once; workers compute disjoint chunks of C rows (or columns, for wide
+// products) with the same kernels as the single-threaded path, taking the next chunk as they
+// finish; the main thread copies C out. Products run one at a time (they share the memory
+// layout). Idle workers are unref'd so they never keep the process alive. This module must
+// never return before every chunk is written, and never reuse the memory while a job runs.
 
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
@@ -39,6 +39,13 @@ export function splitRange(total: number, parts: number, align: number): Range[]
   return out;
 }
 
+export interface PoolOptions {
+  /** Chunks per worker: more balance under uneven load, at one B packing per chunk. */
+  chunksPerWorker?: number;
+  /** Rows (or columns) below which a chunk is not worth a message round trip. */
+  minChunk?: number;
+}
+
 export class MatmulPool {
   private readonly workers: Worker[];
   /** Kernel modules each worker has already been sent (by kernel name). */
@@ -50,7 +57,15 @@ export class MatmulPool {
   private inFlight = 0;
   private failure: Error | undefined;
 
-  constructor(readonly size: number = Math.max(1, availableParallelism())) {
+  private readonly chunksPerWorker: number;
+  private readonly minChunk: number;
+
+  constructor(
+    readonly size: number = Math.max(1, availableParallelism()),
+    opts: PoolOptions = {},
+  ) {
+    this.chunksPerWorker = opts.chunksPerWorker ?? 3;
+    this.minChunk = opts.minChunk ?? 64;
     if (!wasmApi) throw new Error("wasmMatmulParallel: this runtime has no WebAssembly");
     this.memory = new wasmApi.Memory({ initial: 1, maximum: SHARED_MAX_PAGES, shared: true });
     this.sent = Array.from({ length: this.size }, () => new Set<string>());
@@ -79,23 +94,34 @@ export class MatmulPool {
     if (this.failure) throw this.failure;
     if (n === 0 || m === 0 || k === 0) return new BigUint64Array(n * m);
     const lay = operandLayout(cfg, n, k, m);
-    // Split the longer side of C so every worker gets whole tiles.
+    // Split the longer side of C into whole-tile chunks, a few per worker, handed out as
+    // workers finish: on a machine shared with other work, a slowed worker takes fewer.
     const byRows = n >= m;
-    const parts = byRows ? splitRange(n, this.size, cfg.kernel.mr) : splitRange(m, this.size, tileCols(cfg.kernel));
+    const side = byRows ? n : m;
+    const chunks = Math.max(1, Math.min(this.size * this.chunksPerWorker, Math.floor(side / this.minChunk)));
+    const parts = splitRange(side, chunks, byRows ? cfg.kernel.mr : tileCols(cfg.kernel));
+    const workers = Math.min(this.size, parts.length);
     let end = lay.end;
-    const argLists = parts.map((part) => {
-      const scratch = scratchLayout(cfg, n, k, m, end);
-      end = scratch.end;
-      const rows = byRows ? part : { start: 0, end: n };
-      const cols = byRows ? { start: 0, end: m } : part;
-      return matmulArgs(cfg, lay, scratch, n, k, m, rows, cols);
+    const scratch = Array.from({ length: workers }, () => {
+      const s = scratchLayout(cfg, n, k, m, end);
+      end = s.end;
+      return s;
     });
     ensureMemory(this.memory, end, SHARED_MAX_PAGES);
     const buf = this.memory.buffer;
     new BigUint64Array(buf, lay.a, n * k).set(a);
     new BigUint64Array(buf, lay.b, k * m).set(b);
     const key = kernelName(cfg.kernel);
-    await Promise.all(argLists.map((args, i) => this.send(i, key, cfg, args)));
+    let next = 0;
+    const drain = async (w: number) => {
+      while (next < parts.length) {
+        const part = parts[next++]!;
+        const rows = byRows ? part : { start: 0, end: n };
+        const cols = byRows ? { start: 0, end: m } : part;
+        await this.send(w, key, cfg, matmulArgs(cfg, lay, scratch[w]!, n, k, m, rows, cols));
+      }
+    };
+    await Promise.all(Array.from({ length: workers }, (_, w) => drain(w)));
     return extractC(this.memory.buffer, lay, n, m);
   }
 

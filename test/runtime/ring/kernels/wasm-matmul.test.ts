@@ -177,7 +177,8 @@ test("splitRange covers [0, total) with aligned inner boundaries", (t) => {
 });
 
 test("the worker pool splits rows and columns and matches the reference", async (t) => {
-  const pool = new MatmulPool(3);
+  // Chunks as small as one tile, so every product is shared by all three workers.
+  const pool = new MatmulPool(3, { minChunk: 1, chunksPerWorker: 2 });
   try {
     for (const shape of [KERNEL_VARIANTS[0]!, { mr: 2, cols: { i64: 3, split32: 4 }, unroll: 1 }] as KernelShape[]) {
       const cfg: KernelConfig = { kernel: shape, blocking: TINY_BLOCKING };
