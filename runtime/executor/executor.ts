@@ -41,6 +41,15 @@ export interface PartyConfig {
   /** This party's own inputs by name. */
   inputs: ReadonlyMap<string, ClearTensor>;
   onProgress?: (p: Progress) => void;
+  /** Time every node (by kind and function) into PartyResult.profile. */
+  profile?: boolean;
+}
+
+export interface ProfileEntry {
+  /** e.g. "local beaver_mul", "dealer triple_mul", "round". */
+  what: string;
+  ms: number;
+  count: number;
 }
 
 export interface PartyResult {
@@ -48,6 +57,8 @@ export interface PartyResult {
   outputs: Map<string, ClearTensor>;
   /** Communication rounds executed (loops multiplied out). */
   rounds: number;
+  /** Time per node kind and function, slowest first (when PartyConfig.profile is set). */
+  profile?: ProfileEntry[];
 }
 
 type Env = Map<string, LocalValue>;
@@ -61,6 +72,7 @@ export class PartyExecutor {
   private readonly share: ShareContext;
   private readonly isLast: boolean;
   private round = 0;
+  private readonly profile = new Map<string, ProfileEntry>();
 
   constructor(private readonly cfg: PartyConfig) {
     const { plan, party } = cfg;
@@ -81,7 +93,9 @@ export class PartyExecutor {
 
   async run(): Promise<PartyResult> {
     await this.runScope(this.cfg.plan.body, [], scopeLifetimes(this.cfg.plan.body));
-    return { outputs: this.outputs, rounds: this.round };
+    const result: PartyResult = { outputs: this.outputs, rounds: this.round };
+    if (this.cfg.profile) result.profile = [...this.profile.values()].sort((a, b) => b.ms - a.ms);
+    return result;
   }
 
   private info(id: string): ValueInfo {
@@ -110,15 +124,28 @@ export class PartyExecutor {
           if ((m.kind !== "open" && m.kind !== "send") || m.round !== node.round) break;
           j++;
         }
+        const t0 = this.cfg.profile ? performance.now() : 0;
         await this.communicate(nodes.slice(i, j) as (OpenNode | SendNode)[], iter);
+        if (this.cfg.profile) this.record("round", performance.now() - t0);
         for (let k = i; k < j; k++) this.drop(life.dropAfter[k]!);
         i = j - 1;
         continue;
       }
       if (node.kind === "loop") await this.runLoop(node, iter, life.dropAfter[i]!);
-      else this.step(node, iter);
+      else if (this.cfg.profile) {
+        const t0 = performance.now();
+        this.step(node, iter);
+        this.record(profileKey(node), performance.now() - t0);
+      } else this.step(node, iter);
       this.drop(life.dropAfter[i]!);
     }
+  }
+
+  private record(what: string, ms: number): void {
+    let e = this.profile.get(what);
+    if (!e) this.profile.set(what, (e = { what, ms: 0, count: 0 }));
+    e.ms += ms;
+    e.count++;
   }
 
   private drop(ids: readonly string[]): void {
@@ -332,6 +359,19 @@ export class PartyExecutor {
 /** Run one party's part of a plan to the end. */
 export function runParty(cfg: PartyConfig): Promise<PartyResult> {
   return new PartyExecutor(cfg).run();
+}
+
+function profileKey(node: PlanNode): string {
+  switch (node.kind) {
+    case "local":
+      return `local ${node.fn}`;
+    case "dealer":
+      return `dealer ${node.item}`;
+    case "clear":
+      return `clear ${node.op}`;
+    default:
+      return node.kind;
+  }
 }
 
 function elements(shape: readonly number[]): number {

@@ -8,7 +8,7 @@ import type { ClearTensor } from "../clear/index.js";
 import { DealerInbox, runDealer } from "../dealer/index.js";
 import type { Plan } from "../plan/plan.js";
 import { PortTransport, type Transport } from "../transport/index.js";
-import { runParty, type Progress } from "./executor.js";
+import { type ProfileEntry, runParty, type Progress } from "./executor.js";
 import type { PairTraffic, RunResult } from "./run-in-process.js";
 import { checkInputs, makeSetup, ownInputs } from "./setup.js";
 
@@ -17,9 +17,15 @@ export interface ThreadRunOptions {
   onProgress?: (p: Progress) => void;
   /** Replace a party's transport (e.g. to record its view). */
   wrapTransport?: (party: string, t: Transport) => Transport;
+  /** Time every node; the profiles come back in `profiles`. */
+  profile?: boolean;
 }
 
-export async function runInThread(plan: Plan, inputs: ReadonlyMap<string, ClearTensor>, options: ThreadRunOptions = {}): Promise<RunResult> {
+export async function runInThread(
+  plan: Plan,
+  inputs: ReadonlyMap<string, ClearTensor>,
+  options: ThreadRunOptions = {},
+): Promise<RunResult & { profiles?: Map<string, ProfileEntry[]> }> {
   checkInputs(plan, inputs);
   const setup = makeSetup(plan);
   const t0 = performance.now();
@@ -47,6 +53,7 @@ export async function runInThread(plan: Plan, inputs: ReadonlyMap<string, ClearT
           ...(i === last ? { dealerInbox: inbox } : {}),
           inputs: ownInputs(plan, p, inputs),
           ...(i === 0 && options.onProgress ? { onProgress: options.onProgress } : {}),
+          ...(options.profile ? { profile: true } : {}),
         }),
       ),
     );
@@ -56,6 +63,7 @@ export async function runInThread(plan: Plan, inputs: ReadonlyMap<string, ClearT
       for (const s of t.stats().sent) if (s.to !== "dealer") perPair.push({ from: s.from, to: s.to, messages: s.messages, bytes: s.bytes });
     });
     return {
+      ...(options.profile ? { profiles: new Map(plan.parties.map((p, i) => [p, results[i]!.profile ?? []])) } : {}),
       outputs: new Map(plan.parties.map((p, i) => [p, results[i]!.outputs])),
       stats: {
         offlineMs,

@@ -2,7 +2,6 @@
 // ../spec/arithmetic.ts, `truncate`). trunc_local: the 2-party SecureML share shift.
 // trunc_mask / trunc_unmask: the n-party protocol with the dealer's (r, r_msb, r_low_shift).
 
-import { signedView } from "../../ring/index.js";
 import { type LocalFn, ringArg } from "./types.js";
 
 const OFFSET = 1n << 62n;
@@ -14,17 +13,53 @@ function bitsAttr(fn: string, attrs: Record<string, unknown>): bigint {
   return BigInt(b);
 }
 
-/** Party 0: x0 >> bits; party 1: -((-x1) >> bits) (arithmetic shifts). Two parties only. */
+/** Party 0: x0 >> bits; party 1: -((-x1) >> bits) (arithmetic shifts). Two parties only.
+ *  Runs on 32-bit halves: V8 keeps int32 arithmetic native in every tier, where an untruncated
+ *  BigInt shift can fall back to allocating BigInts. */
 export const trunc_local: LocalFn = (ctx, args, attrs) => {
   if (ctx.n !== 2) throw new Error("internal: local trunc_local is the 2-party protocol");
   const x = ringArg("trunc_local", args, 0);
-  const k = bitsAttr("trunc_local", attrs);
-  const src = signedView(x.data);
-  const out = new BigInt64Array(src.length);
-  if (ctx.index === 0) for (let i = 0; i < src.length; i++) out[i] = src[i]! >> k;
-  else for (let i = 0; i < src.length; i++) out[i] = BigInt.asIntN(64, -(BigInt.asIntN(64, -src[i]!) >> k));
-  return [{ data: new BigUint64Array(out.buffer), shape: [...x.shape] }];
+  const k = Number(bitsAttr("trunc_local", attrs));
+  const n = x.data.length;
+  const out = new BigUint64Array(n);
+  const src = new Int32Array(x.data.buffer, x.data.byteOffset, 2 * n);
+  const dst = new Int32Array(out.buffer);
+  if (ctx.index === 0) sarPairs(src, dst, k, false);
+  else sarPairs(src, dst, k, true);
+  return [{ data: out, shape: [...x.shape] }];
 };
+
+/** dst = src >> k (arithmetic) on little-endian (lo, hi) int32 pairs; with `negated`,
+ *  dst = -((-src) >> k). 0 <= k <= 62. */
+function sarPairs(src: Int32Array, dst: Int32Array, k: number, negated: boolean): void {
+  const len = src.length;
+  for (let i = 0; i < len; i += 2) {
+    let lo = src[i]!;
+    let hi = src[i + 1]!;
+    if (negated) {
+      hi = lo === 0 ? -hi | 0 : ~hi;
+      lo = -lo | 0;
+    }
+    let rlo: number;
+    let rhi: number;
+    if (k === 0) {
+      rlo = lo;
+      rhi = hi;
+    } else if (k < 32) {
+      rlo = (lo >>> k) | (hi << (32 - k));
+      rhi = hi >> k;
+    } else {
+      rlo = hi >> (k - 32);
+      rhi = hi >> 31;
+    }
+    if (negated) {
+      rhi = rlo === 0 ? -rhi | 0 : ~rhi;
+      rlo = -rlo | 0;
+    }
+    dst[i] = rlo;
+    dst[i + 1] = rhi;
+  }
+}
 
 /** x + r + party0(2^62). */
 export const trunc_mask: LocalFn = (ctx, args) => {
