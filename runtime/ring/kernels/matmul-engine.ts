@@ -27,6 +27,8 @@ export interface Blocking {
 export interface KernelConfig {
   kernel: KernelShape;
   blocking: Blocking;
+  /** Skip packing and tiling: the module's `streaming` row loop (for A with very few rows). */
+  streaming?: boolean;
 }
 
 export const DEFAULT_BLOCKING: Blocking = { mc: 128, kc: 256, nc: 1024 };
@@ -37,6 +39,7 @@ export interface KernelExports {
   splitB(src: number, steps: number, plain: number, split: number, dst: number): void;
   macro(apack: number, bpack: number, cp: number, ldc: number, mcPad: number, ncPad: number, kc: number, accumulate: number): void;
   matmul(...args: MatmulArgs): void;
+  streaming(a: number, b: number, c: number, n: number, k: number, m: number): void;
 }
 
 /** Arguments of the module's `matmul` export, in order (byte addresses; see matmulArgs). */
@@ -53,7 +56,7 @@ const align64 = (bytes: number) => roundUp(bytes, 64);
 export function normalizeConfig(cfg: KernelConfig): KernelConfig {
   const { mc, kc, nc } = cfg.blocking;
   return {
-    kernel: cfg.kernel,
+    ...cfg,
     blocking: { mc: roundUp(mc, cfg.kernel.mr), kc, nc: roundUp(nc, tileCols(cfg.kernel)) },
   };
 }
@@ -79,8 +82,9 @@ export interface Scratch {
 }
 
 export function operandLayout(cfg: KernelConfig, n: number, k: number, m: number, base = 0): OperandLayout {
-  const nPad = roundUp(n, cfg.kernel.mr);
-  const mPad = roundUp(m, tileCols(cfg.kernel));
+  // The streaming loop writes C densely; the tiled kernels write whole tiles.
+  const nPad = cfg.streaming ? n : roundUp(n, cfg.kernel.mr);
+  const mPad = cfg.streaming ? m : roundUp(m, tileCols(cfg.kernel));
   const a = align64(base);
   const b = a + align64(n * k * 8);
   const c = b + align64(k * m * 8);
@@ -208,7 +212,8 @@ export function createWasmMatmul(choose: KernelConfig | ((n: number, k: number, 
     const buf = memory.buffer;
     new BigUint64Array(buf, lay.a, n * k).set(a);
     new BigUint64Array(buf, lay.b, k * m).set(b);
-    ex.matmul(...matmulArgs(cfg, lay, scratch, n, k, m));
+    if (cfg.streaming) ex.streaming(lay.a, lay.b, lay.c, n, k, m);
+    else ex.matmul(...matmulArgs(cfg, lay, scratch, n, k, m));
     return extractC(buf, lay, n, m);
   };
 }

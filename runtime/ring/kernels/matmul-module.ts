@@ -1,10 +1,11 @@
-// Emits the WebAssembly module for exact Z_2^64 matmul: a packing routine and an mr x nr
-// register-tiled micro-kernel (wrapping 64-bit multiply-add is exactly arithmetic mod 2^64).
-// A tile's columns are split into up to three segments, each computed a different way:
-// scalar i64, SIMD i64x2.mul, and SIMD built from 32-bit halves ("split32"); mixing scalar
-// and SIMD columns keeps both the integer and the vector units busy. This module only builds
-// bytes; instantiation, memory layout and blocking live in wasm-matmul.ts. It must never
-// depend on anything but the emitter.
+// Emits the WebAssembly module for exact Z_2^64 matmul: packing, an mr x nr register-tiled
+// micro-kernel (wrapping 64-bit multiply-add is exactly arithmetic mod 2^64), the
+// macro-kernel over one packed block, and the blocked loop nest (`matmul`). A tile's columns
+// are split into up to three segments, each computed a different way: scalar i64, SIMD
+// i64x2.mul, and SIMD built from 32-bit halves ("split32"); mixing scalar and SIMD columns
+// keeps both the integer and the vector units busy. This module only builds bytes; memory
+// layout and instantiation live in matmul-engine.ts. It must never depend on anything but
+// the emitter.
 
 import { FunctionBuilder, I32, I64, V128, encodeModule } from "./wasm-emit.js";
 
@@ -30,7 +31,7 @@ export function bBytesPerStep({ cols }: KernelShape): number {
   return ((cols.i64 ?? 0) + (cols.i64x2 ?? 0)) * 8 + (cols.split32 ?? 0) * 12;
 }
 
-/** A short name such as "i64:4x2" or "i64+split32:2x(2+4)u2", for tables. */
+/** A short name such as "i64:4x2" (4 rows x 2 scalar columns) or "i64+split32:2x(2+4)u2". */
 export function kernelName(shape: KernelShape): string {
   const parts = (["i64", "i64x2", "split32"] as const).filter((k) => (shape.cols[k] ?? 0) > 0);
   const widths = parts.map((k) => shape.cols[k]!);
@@ -50,7 +51,8 @@ export interface MatmulModuleOptions {
  *   dst[(q*kc + p)*width + w] = src[p*strideP + (q*width + w)*strideW]   if q*width+w < validW
  *                             = 0                                          otherwise.
  * Strides are in bytes. A's row panels use (strideP=8, strideW=k*8); B's column panels use
- * (strideP=m*8, strideW=8). Zero lanes make edge tiles compute harmless zeros.
+ * (strideP=m*8, strideW=8). Padding lanes only ever feed the padded rows and columns of C,
+ * which are dropped; zero keeps them tidy.
  */
 function emitPack(): FunctionBuilder {
   const f = new FunctionBuilder([I32, I32, I32, I32, I32, I32, I32, I32], []);
@@ -432,7 +434,55 @@ function emitDriver(shape: KernelShape, fn: { pack: number; splitB: number; macr
   return f;
 }
 
-/** The module's exports: `pack`, `splitB`, `kernel`, `macro`, `matmul` (the whole product). */
+/**
+ * streaming(a, b, c, n, k, m): C = A @ B with all three row-major in place and no packing:
+ * for each row i, C[i,:] = sum_p A[i,p] * B[p,:], the inner loop over a row of B and C
+ * unrolled by four. Each B element is used once per row of A, so when A has very few rows
+ * packing B would cost more than it saves.
+ */
+function emitStreaming(): FunctionBuilder {
+  const f = new FunctionBuilder([I32, I32, I32, I32, I32, I32], []);
+  const [a, b, c, n, k, m] = [0, 1, 2, 3, 4, 5];
+  const [i, p, cRow, cEnd, cEnd4, cj, bj, aElem] = Array.from({ length: 8 }, () => f.local(I32));
+  const x = f.local(I64);
+  const mac = (off: number) => {
+    // c[j] = c[j] + x * b[j] at byte offset `off` from cj / bj
+    f.get(cj).get(cj).mem("i64_load", off).get(x).get(bj).mem("i64_load", off).op("i64_mul").op("i64_add").mem("i64_store", off);
+  };
+  f.get(a).set(aElem);
+  f.forLoop(i, () => f.i32(0), () => f.get(n), 1, () => {
+    // cRow = c + i*m*8; cEnd = cRow + m*8; cEnd4 = cRow + (m & ~3)*8; C[i,:] = 0
+    f.get(c).get(i).get(m).op("i32_mul").i32(3).op("i32_shl").op("i32_add").set(cRow);
+    f.get(cRow).get(m).i32(3).op("i32_shl").op("i32_add").set(cEnd);
+    f.get(cRow).get(m).i32(~3).op("i32_and").i32(3).op("i32_shl").op("i32_add").set(cEnd4);
+    f.get(cRow).i32(0).get(m).i32(3).op("i32_shl").memoryFill();
+    f.forLoop(p, () => f.i32(0), () => f.get(k), 1, () => {
+      f.get(aElem).mem("i64_load").set(x);
+      f.get(aElem).i32(8).op("i32_add").set(aElem);
+      f.get(b).get(p).get(m).op("i32_mul").i32(3).op("i32_shl").op("i32_add").set(bj);
+      f.get(cRow).set(cj);
+      f.block();
+      f.get(cj).get(cEnd4).op("i32_ge_u").brIf(0);
+      f.loop();
+      for (let u = 0; u < 4; u++) mac(u * 8);
+      f.get(bj).i32(32).op("i32_add").set(bj);
+      f.get(cj).i32(32).op("i32_add").tee(cj).get(cEnd4).op("i32_lt_u").brIf(0);
+      f.end();
+      f.end();
+      f.block();
+      f.get(cj).get(cEnd).op("i32_ge_u").brIf(0);
+      f.loop();
+      mac(0);
+      f.get(bj).i32(8).op("i32_add").set(bj);
+      f.get(cj).i32(8).op("i32_add").tee(cj).get(cEnd).op("i32_lt_u").brIf(0);
+      f.end();
+      f.end();
+    });
+  });
+  return f;
+}
+
+/** The exports: `pack`, `splitB`, `kernel`, `macro`, `matmul` (the whole product), `streaming`. */
 export function buildMatmulModule(opts: MatmulModuleOptions): Uint8Array {
   return encodeModule({
     memory: opts.memory,
@@ -442,6 +492,7 @@ export function buildMatmulModule(opts: MatmulModuleOptions): Uint8Array {
       { name: "kernel", fn: emitKernel(opts.kernel) },
       { name: "macro", fn: emitMacro(opts.kernel, 2) },
       { name: "matmul", fn: emitDriver(opts.kernel, { pack: 0, splitB: 1, macro: 3 }) },
+      { name: "streaming", fn: emitStreaming() },
     ],
   });
 }

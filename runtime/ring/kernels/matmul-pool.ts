@@ -85,7 +85,9 @@ export class MatmulPool {
   /** C = A @ B mod 2^64 computed by the pool; products queue behind each other. */
   matmul(cfg: KernelConfig, a: BigUint64Array, b: BigUint64Array, n: number, k: number, m: number): Promise<BigUint64Array> {
     checkOperands(a, b, n, k, m);
-    const run = this.tail.then(() => this.runOne(normalizeConfig(cfg), a, b, n, k, m));
+    // Workers split the tiled loop nest; the unpacked streaming loop is a single-thread path.
+    const tiled = normalizeConfig({ ...cfg, streaming: false });
+    const run = this.tail.then(() => this.runOne(tiled, a, b, n, k, m));
     this.tail = run.catch(() => undefined);
     return run;
   }

@@ -108,6 +108,12 @@ export class FunctionBuilder {
     return this;
   }
 
+  /** memory.fill(dst, byte, len) on memory 0 (bulk memory, 0xfc 11). */
+  memoryFill(): this {
+    this.code.push(0xfc, ...uleb(11), 0x00);
+    return this;
+  }
+
   get(i: number): this {
     return this.op("local_get", ...uleb(i));
   }

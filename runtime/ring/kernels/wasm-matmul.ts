@@ -18,13 +18,17 @@ import { wasmApi } from "./wasm-api.js";
  */
 export const DEFAULT_KERNEL: KernelShape = { mr: 2, cols: { i64: 3, i64x2: 4 }, unroll: 1 };
 
+/** Products with at most this many rows of A skip packing (`streaming`): measured faster. */
+export const STREAMING_MAX_ROWS = 12;
+
 /**
- * The kernel for one product shape. Tiles pad C to whole tiles, so very narrow products use
- * a narrow scalar tile instead of wasting most of a wide one.
+ * The kernel for one product shape. A with few rows (vector-matrix products) streams
+ * through B unpacked; tiles pad C to whole tiles, so very narrow products use a narrow
+ * scalar tile instead of wasting most of a wide one.
  */
 export function chooseConfig(n: number, _k: number, m: number): KernelConfig {
+  if (n <= STREAMING_MAX_ROWS) return { kernel: DEFAULT_KERNEL, blocking: DEFAULT_BLOCKING, streaming: true };
   if (m <= 3) return { kernel: { mr: m === 1 ? 8 : 4, cols: { i64: m }, unroll: 1 }, blocking: DEFAULT_BLOCKING };
-  if (n === 1) return { kernel: { mr: 1, cols: { i64: 4, i64x2: 4 }, unroll: 1 }, blocking: DEFAULT_BLOCKING };
   return { kernel: DEFAULT_KERNEL, blocking: DEFAULT_BLOCKING };
 }
 
