@@ -257,7 +257,7 @@ export async function main(argv: string[]): Promise<number> {
   }
 
   const lines: string[] = [];
-  const mode = plan === undefined ? "in the clear (--plaintext)" : `securely, ${plural(checked.parties.length, "party")} and a dealer in this process`;
+  const mode = plan === undefined ? "in the clear (--plaintext)" : `securely, ${`${checked.parties.length} part${checked.parties.length === 1 ? "y" : "ies"}`} and a dealer in this process`;
   lines.push(`program ${checked.name}: ran ${mode}`);
   for (const r of reveals) {
     const vals = [...r.values.entries()];
