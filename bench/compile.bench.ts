@@ -15,8 +15,13 @@ const bench: Bench = async () => {
     .filter((f) => f.endsWith(".mpc"))
     .sort((a, b) => statSync(new URL(b, dir)).size - statSync(new URL(a, dir)).size);
   const rows: (string | number)[][] = [];
-  for (const f of files) {
-    const source = readFileSync(new URL(f, dir), "utf8");
+  const sources = files.map((f) => [f, readFileSync(new URL(f, dir), "utf8")] as const);
+  // The largest program needs a secret sigmoid (not yet supported): also time it in full with
+  // sigmoid replaced by its first-order approximation 0.5 + z / 4, which compiles end to end.
+  const largest = sources[0]!;
+  const linear = largest[1].replace(/sigmoid\(([^\n]*)\)\s*(\/\/.*)?$/m, "0.5 + ($1) / 4.0");
+  if (linear !== largest[1]) sources.splice(1, 0, [`${largest[0]} (sigmoid -> linear)`, linear]);
+  for (const [f, source] of sources) {
     const front = await measure(() => checkSource(source, f), 7, 2);
     const whole = await measure(() => compileSource(source, f), 7, 2);
     const r = compileSource(source, f);
@@ -24,13 +29,13 @@ const bench: Bench = async () => {
       ns.reduce((n, x) => n + 1 + (x.kind === "loop" ? count((x as { body: { kind: string }[] }).body) : 0), 0);
     rows.push([
       f,
-      source.length,
+      String(source.length),
       front.medianMs,
       whole.medianMs,
       whole.medianMs / Math.max(front.medianMs, 1e-6),
-      r.graph?.nodeCount() ?? 0,
-      r.plan ? count(r.plan.body) : 0,
-      r.plan ? r.plan.rounds : r.diagnostics[0]?.code ?? "",
+      String(r.graph?.nodeCount() ?? 0),
+      String(r.plan ? count(r.plan.body) : 0),
+      r.plan ? String(r.plan.rounds) : r.diagnostics[0]?.code ?? "",
     ]);
   }
   table(
