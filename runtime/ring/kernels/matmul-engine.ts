@@ -27,8 +27,11 @@ export interface Blocking {
 export interface KernelConfig {
   kernel: KernelShape;
   blocking: Blocking;
-  /** Skip packing and tiling: the module's `streaming` row loop (for A with very few rows). */
-  streaming?: boolean;
+  /**
+   * Skip packing and tiling: `rows` runs the module's `streaming` row loop (for A with very
+   * few rows), `dots` transposes B and takes row-by-row dot products (B with very few columns).
+   */
+  untiled?: "rows" | "dots";
 }
 
 export const DEFAULT_BLOCKING: Blocking = { mc: 128, kc: 256, nc: 1024 };
@@ -40,6 +43,7 @@ export interface KernelExports {
   macro(apack: number, bpack: number, cp: number, ldc: number, mcPad: number, ncPad: number, kc: number, accumulate: number): void;
   matmul(...args: MatmulArgs): void;
   streaming(a: number, b: number, c: number, n: number, k: number, m: number): void;
+  dots(a: number, bt: number, c: number, n: number, k: number, m: number): void;
 }
 
 /** Arguments of the module's `matmul` export, in order (byte addresses; see matmulArgs). */
@@ -82,9 +86,9 @@ export interface Scratch {
 }
 
 export function operandLayout(cfg: KernelConfig, n: number, k: number, m: number, base = 0): OperandLayout {
-  // The streaming loop writes C densely; the tiled kernels write whole tiles.
-  const nPad = cfg.streaming ? n : roundUp(n, cfg.kernel.mr);
-  const mPad = cfg.streaming ? m : roundUp(m, tileCols(cfg.kernel));
+  // The untiled loops write C densely; the tiled kernels write whole tiles.
+  const nPad = cfg.untiled ? n : roundUp(n, cfg.kernel.mr);
+  const mPad = cfg.untiled ? m : roundUp(m, tileCols(cfg.kernel));
   const a = align64(base);
   const b = a + align64(n * k * 8);
   const c = b + align64(k * m * 8);
@@ -92,6 +96,11 @@ export function operandLayout(cfg: KernelConfig, n: number, k: number, m: number
 }
 
 export function scratchLayout(cfg: KernelConfig, n: number, k: number, m: number, base: number): Scratch {
+  if (cfg.untiled) {
+    // `dots` keeps B transposed in bpack; `rows` needs no scratch.
+    const bt = align64(base);
+    return { apack: bt, bpack: bt, bpackRaw: bt, end: bt + (cfg.untiled === "dots" ? align64(k * m * 8) : 0) };
+  }
   const nr = tileCols(cfg.kernel);
   const { mc, kc, nc } = cfg.blocking;
   const depth = Math.min(kc, k);
@@ -212,8 +221,12 @@ export function createWasmMatmul(choose: KernelConfig | ((n: number, k: number, 
     const buf = memory.buffer;
     new BigUint64Array(buf, lay.a, n * k).set(a);
     new BigUint64Array(buf, lay.b, k * m).set(b);
-    if (cfg.streaming) ex.streaming(lay.a, lay.b, lay.c, n, k, m);
-    else ex.matmul(...matmulArgs(cfg, lay, scratch, n, k, m));
+    if (cfg.untiled === "rows") ex.streaming(lay.a, lay.b, lay.c, n, k, m);
+    else if (cfg.untiled === "dots") {
+      // Bt = B transposed into the scratch area: pack with one-lane panels, one per column.
+      ex.pack(lay.b, m * 8, 8, k, m, m, 1, scratch.bpack);
+      ex.dots(lay.a, scratch.bpack, lay.c, n, k, m);
+    } else ex.matmul(...matmulArgs(cfg, lay, scratch, n, k, m));
     return extractC(buf, lay, n, m);
   };
 }

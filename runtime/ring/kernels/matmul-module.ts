@@ -482,7 +482,53 @@ function emitStreaming(): FunctionBuilder {
   return f;
 }
 
-/** The exports: `pack`, `splitB`, `kernel`, `macro`, `matmul` (the whole product), `streaming`. */
+/**
+ * dots(a, bt, c, n, k, m): C[i,j] = dot(A[i,:], Bt[j,:]) with A [n,k] and Bt = B transposed
+ * [m,k], both row-major, four partial sums per dot. For B with very few columns: every dot
+ * reads two contiguous rows, and nothing is padded to a tile.
+ */
+function emitDots(): FunctionBuilder {
+  const f = new FunctionBuilder([I32, I32, I32, I32, I32, I32], []);
+  const [a, bt, c, n, k, m] = [0, 1, 2, 3, 4, 5];
+  const [i, j, aRow, ap, bp, aEnd, aEnd4, cp] = Array.from({ length: 8 }, () => f.local(I32));
+  const sums = Array.from({ length: 4 }, () => f.local(I64));
+  const mac = (sum: number, off: number) => {
+    f.get(sum).get(ap).mem("i64_load", off).get(bp).mem("i64_load", off).op("i64_mul").op("i64_add").set(sum);
+  };
+  f.get(c).set(cp);
+  f.forLoop(i, () => f.i32(0), () => f.get(n), 1, () => {
+    // aRow = a + i*k*8; aEnd = aRow + k*8; aEnd4 = aRow + (k & ~3)*8
+    f.get(a).get(i).get(k).op("i32_mul").i32(3).op("i32_shl").op("i32_add").set(aRow);
+    f.get(aRow).get(k).i32(3).op("i32_shl").op("i32_add").set(aEnd);
+    f.get(aRow).get(k).i32(~3).op("i32_and").i32(3).op("i32_shl").op("i32_add").set(aEnd4);
+    f.forLoop(j, () => f.i32(0), () => f.get(m), 1, () => {
+      for (const s of sums) f.i64(0n).set(s);
+      f.get(aRow).set(ap);
+      f.get(bt).get(j).get(k).op("i32_mul").i32(3).op("i32_shl").op("i32_add").set(bp);
+      f.block();
+      f.get(ap).get(aEnd4).op("i32_ge_u").brIf(0);
+      f.loop();
+      sums.forEach((s, u) => mac(s, u * 8));
+      f.get(bp).i32(32).op("i32_add").set(bp);
+      f.get(ap).i32(32).op("i32_add").tee(ap).get(aEnd4).op("i32_lt_u").brIf(0);
+      f.end();
+      f.end();
+      f.block();
+      f.get(ap).get(aEnd).op("i32_ge_u").brIf(0);
+      f.loop();
+      mac(sums[0]!, 0);
+      f.get(bp).i32(8).op("i32_add").set(bp);
+      f.get(ap).i32(8).op("i32_add").tee(ap).get(aEnd).op("i32_lt_u").brIf(0);
+      f.end();
+      f.end();
+      f.get(cp).get(sums[0]!).get(sums[1]!).op("i64_add").get(sums[2]!).op("i64_add").get(sums[3]!).op("i64_add").mem("i64_store");
+      f.get(cp).i32(8).op("i32_add").set(cp);
+    });
+  });
+  return f;
+}
+
+/** The exports: `pack`, `splitB`, `kernel`, `macro`, `matmul` (the whole product), `streaming`, `dots`. */
 export function buildMatmulModule(opts: MatmulModuleOptions): Uint8Array {
   return encodeModule({
     memory: opts.memory,
@@ -493,6 +539,7 @@ export function buildMatmulModule(opts: MatmulModuleOptions): Uint8Array {
       { name: "macro", fn: emitMacro(opts.kernel, 2) },
       { name: "matmul", fn: emitDriver(opts.kernel, { pack: 0, splitB: 1, macro: 3 }) },
       { name: "streaming", fn: emitStreaming() },
+      { name: "dots", fn: emitDots() },
     ],
   });
 }

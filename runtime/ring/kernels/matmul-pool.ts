@@ -85,8 +85,8 @@ export class MatmulPool {
   /** C = A @ B mod 2^64 computed by the pool; products queue behind each other. */
   matmul(cfg: KernelConfig, a: BigUint64Array, b: BigUint64Array, n: number, k: number, m: number): Promise<BigUint64Array> {
     checkOperands(a, b, n, k, m);
-    // Workers split the tiled loop nest; the unpacked streaming loop is a single-thread path.
-    const tiled = normalizeConfig({ ...cfg, streaming: false });
+    // Workers split the tiled loop nest; the untiled loops are single-thread paths.
+    const tiled = normalizeConfig({ kernel: cfg.kernel, blocking: cfg.blocking });
     const run = this.tail.then(() => this.runOne(tiled, a, b, n, k, m));
     this.tail = run.catch(() => undefined);
     return run;

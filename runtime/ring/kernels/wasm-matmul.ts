@@ -18,17 +18,19 @@ import { wasmApi } from "./wasm-api.js";
  */
 export const DEFAULT_KERNEL: KernelShape = { mr: 2, cols: { i64: 3, i64x2: 4 }, unroll: 1 };
 
-/** Products with at most this many rows of A skip packing (`streaming`): measured faster. */
-export const STREAMING_MAX_ROWS = 12;
+/** Products whose B has at most this many columns take untiled "dots": measured faster. */
+export const DOTS_MAX_COLS = 8;
+/** Products whose A has at most this many rows take untiled "rows": measured faster. */
+export const ROWS_MAX_ROWS = 12;
 
 /**
- * The kernel for one product shape. A with few rows (vector-matrix products) streams
- * through B unpacked; tiles pad C to whole tiles, so very narrow products use a narrow
- * scalar tile instead of wasting most of a wide one.
+ * The kernel for one product shape. Tiles pad C to whole tiles and packing pays off only
+ * when operands are reused, so narrow products skip both: B with few columns is transposed
+ * and each C entry is one dot product; A with few rows streams through B row by row.
  */
 export function chooseConfig(n: number, _k: number, m: number): KernelConfig {
-  if (n <= STREAMING_MAX_ROWS) return { kernel: DEFAULT_KERNEL, blocking: DEFAULT_BLOCKING, streaming: true };
-  if (m <= 3) return { kernel: { mr: m === 1 ? 8 : 4, cols: { i64: m }, unroll: 1 }, blocking: DEFAULT_BLOCKING };
+  if (m <= DOTS_MAX_COLS) return { kernel: DEFAULT_KERNEL, blocking: DEFAULT_BLOCKING, untiled: "dots" };
+  if (n <= ROWS_MAX_ROWS) return { kernel: DEFAULT_KERNEL, blocking: DEFAULT_BLOCKING, untiled: "rows" };
   return { kernel: DEFAULT_KERNEL, blocking: DEFAULT_BLOCKING };
 }
 

@@ -68,13 +68,12 @@ const fillCases: Case[] = (() => {
 
 const TINY_BLOCKING: Blocking = { mc: 3, kc: 5, nc: 9 };
 
-// The benchmark's variants, the narrow kernels chooseConfig picks, and the code paths no
-// variant takes by default (unroll 3, three segments in one tile).
+// The benchmark's variants and the code paths no variant takes (single-column and
+// single-row tiles, unroll 3, three segments in one tile).
 const SHAPES_UNDER_TEST: KernelShape[] = uniqueByName([
   ...KERNEL_VARIANTS,
-  chooseConfig(64, 4, 1).kernel,
-  chooseConfig(64, 4, 2).kernel,
-  chooseConfig(64, 4, 3).kernel,
+  { mr: 8, cols: { i64: 1 }, unroll: 1 },
+  { mr: 1, cols: { i64: 4, i64x2: 4 }, unroll: 1 },
   { mr: 3, cols: { i64: 1 }, unroll: 3 },
   { mr: 2, cols: { i64: 1, i64x2: 2, split32: 4 }, unroll: 2 },
 ]);
@@ -102,12 +101,18 @@ for (const shape of SHAPES_UNDER_TEST) {
   }
 }
 
-test("the unpacked streaming loop (A with few rows) matches the reference on every shape", (t) => {
-  t.true(chooseConfig(12, 100, 100).streaming);
-  t.falsy(chooseConfig(13, 100, 100).streaming);
-  const mm = createWasmMatmul({ ...chooseConfig(1, 1, 1), streaming: true });
-  for (const c of [...cases, ...fillCases]) check(t, "streaming", mm(c.a, c.b, ...c.shape), c);
+test("narrow products skip tiling: dots for few columns of B, rows for few rows of A", (t) => {
+  t.is(chooseConfig(1000, 100, 8).untiled, "dots");
+  t.is(chooseConfig(12, 100, 9).untiled, "rows");
+  t.is(chooseConfig(13, 100, 9).untiled, undefined);
 });
+
+for (const untiled of ["rows", "dots"] as const) {
+  test(`the untiled "${untiled}" loop matches the reference on every shape`, (t) => {
+    const mm = createWasmMatmul({ ...chooseConfig(100, 100, 100), untiled });
+    for (const c of [...cases, ...fillCases]) check(t, untiled, mm(c.a, c.b, ...c.shape), c);
+  });
+}
 
 test("worst-case fills through wasmMatmul: k*x*y mod 2^64", (t) => {
   for (const c of fillCases) check(t, "fill", wasmMatmul(c.a, c.b, ...c.shape), c);
