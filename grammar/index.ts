@@ -100,12 +100,26 @@ function parseUnguarded(source: string, file: string): ParseResult {
 
   const { cst, errors } = parseTokens(lexed.tokens);
   const messages = new SyntaxMessages(file, source, lexed.tokens);
+  // The first token after each run of unexpected characters: a parse error there is only
+  // the echo of the lexing error (`1 & 2` must not also say "unexpected token '2'").
+  const afterLexError = new Set<number>();
+  for (const e of lexed.errors) {
+    const next = lexed.tokens.find((t) => t.startOffset >= e.offset);
+    afterLexError.add(next ? next.startOffset : source.length);
+  }
   const seen = new Set<number>();
+  let lastIndex = -Infinity;
   for (const e of errors) {
+    const index = messages.errorIndex(e);
+    // Panic mode, as in yacc: errors within two tokens of the last reported one are almost
+    // always its consequences.
+    if (index - lastIndex <= 2) continue;
+    const tokenOffset = index < lexed.tokens.length ? lexed.tokens[index]!.startOffset : source.length;
+    if (afterLexError.has(tokenOffset)) continue;
     const d = messages.diagnose(e);
-    // Recovery can report the same spot twice; the first report is the useful one.
-    if (seen.has(d.span.offset)) continue;
+    if (!d || seen.has(d.span.offset)) continue;
     seen.add(d.span.offset);
+    lastIndex = index;
     diagnostics.push(d);
   }
 

@@ -63,8 +63,9 @@ export class SyntaxMessages {
     return `'${img}'`;
   }
 
-  /** The diagnostic for one chevrotain error. */
-  diagnose(e: SyntaxErrorRecord): Diagnostic {
+  /** The diagnostic for one chevrotain error, or undefined for an error that is only a
+   *  consequence of an earlier one. */
+  diagnose(e: SyntaxErrorRecord): Diagnostic | undefined {
     const actual = isRealToken(e.token) ? e.token : undefined;
     const prev = isRealToken(e.previousToken) ? e.previousToken : undefined;
     const rule = e.info.ruleName;
@@ -84,10 +85,8 @@ export class SyntaxMessages {
 
     if (e.info.kind === "noViableAlt" || e.info.kind === "earlyExit") {
       switch (rule) {
-        case "atom":
+        case "operand":
         case "expression":
-        case "unary":
-        case "postfix":
         case "argument":
           return this.diag(SyntaxCode.ExpectedExpression, `expected an expression${afterPrev}`, missingAt);
         case "indexItem":
@@ -117,7 +116,12 @@ export class SyntaxMessages {
         return d;
       };
       // Off the end of the file, or the next token is on a later line: the closer is missing.
-      if (!actual || missingAt.length === 0) return closing();
+      if (!actual || missingAt.length === 0) {
+        // No `{` to close: chevrotain invented it while recovering from an earlier error,
+        // which was reported already.
+        if (!opener) return undefined;
+        return closing();
+      }
       switch (rule) {
         case "block":
           return unexpected();
@@ -147,8 +151,12 @@ export class SyntaxMessages {
         if (rule === "header") what = "a number of fractional bits";
         break;
       case "LCurly":
-        what = `'{' to start the ${parentRule === "forStmt" ? "loop body" : parentRule === "ifStmt" ? "block" : parentRule === "fnDecl" ? "function body" : "block"}`;
-        break;
+        what =
+          parentRule === "forStmt" ? "'{' after the loop range"
+          : parentRule === "ifStmt" ? (prev?.image === "else" ? "'{' after 'else'" : "'{' after the condition of 'if'")
+          : parentRule === "fnDecl" ? "'{' to start the function body"
+          : "'{'";
+        return this.diag(SyntaxCode.ExpectedToken, `expected ${what}`, missingAt);
       case "Dot":
         hint = "inputs are declared as `input party.name : type`, e.g. `input hospital_a.xa : fixed[569, 15]`";
         break;
@@ -202,6 +210,11 @@ export class SyntaxMessages {
     return undefined;
   }
 
+  /** Index of the error's offending token in the token vector (the vector's length for EOF). */
+  errorIndex(e: SyntaxErrorRecord): number {
+    return isRealToken(e.token) ? this.indexOf(e.token) : this.tokens.length;
+  }
+
   /** Index of token t in the token vector (binary search on offsets). */
   indexOf(t: IToken): number {
     let lo = 0;
@@ -235,7 +248,7 @@ function identifierRole(rule: string, prev: string | undefined): string {
       return "the loop variable";
     case "revealStmt":
       return prev === "as" ? "a name for the revealed value" : "a party name";
-    case "nameExpr":
+    case "operand":
       return "an input name";
     default:
       return "a name";

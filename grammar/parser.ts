@@ -6,7 +6,7 @@
 // to-ast.ts, which keeps the rule depth per nesting level small (no stack overflow on deep
 // but legal programs) and parsing fast.
 
-import { CstParser, EOF, type CstNode, type IToken, type IParserErrorMessageProvider, type TokenType } from "chevrotain";
+import { CstParser, EOF, type CstNode, type IOrAlt, type IToken, type IParserErrorMessageProvider, type TokenType } from "chevrotain";
 import * as T from "./lexer.js";
 
 /** Chevrotain lets us format messages only as strings. We pass a small JSON record through
@@ -31,6 +31,12 @@ const messageProvider: IParserErrorMessageProvider = {
 };
 
 class MpcParser extends CstParser {
+  /** OR alternatives built once, not on every call (chevrotain's documented speed-up; it
+   *  matters doubly under tsx, whose keep-names transform renames every `ALT: () => …`). */
+  private readonly alts: Record<string, IOrAlt<unknown>[]> = {};
+  private namedArg?: { GATE: () => boolean; DEF: () => void };
+  private elseIf?: { GATE: () => boolean; DEF: () => void };
+
   constructor() {
     super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, errorMessageProvider: messageProvider });
     this.performSelfAnalysis();
@@ -41,7 +47,7 @@ class MpcParser extends CstParser {
   program = this.RULE("program", () => {
     this.OPTION(() => this.SUBRULE(this.header));
     this.MANY(() => {
-      this.OR([{ ALT: () => this.SUBRULE(this.item) }, { ALT: () => this.CONSUME(T.Semicolon) }]);
+      this.OR((this.alts["program1"] ??= [{ ALT: () => this.SUBRULE(this.item) }, { ALT: () => this.CONSUME(T.Semicolon) }]));
     });
   });
 
@@ -55,13 +61,13 @@ class MpcParser extends CstParser {
   });
 
   item = this.RULE("item", () => {
-    this.OR([
+    this.OR((this.alts["item1"] ??= [
       { ALT: () => this.SUBRULE(this.partyDecl) },
       { ALT: () => this.SUBRULE(this.inputDecl) },
       { ALT: () => this.SUBRULE(this.constDecl) },
       { ALT: () => this.SUBRULE(this.fnDecl) },
       { ALT: () => this.SUBRULE(this.statement) },
-    ]);
+    ]));
   });
 
   partyDecl = this.RULE("partyDecl", () => {
@@ -83,11 +89,11 @@ class MpcParser extends CstParser {
   });
 
   typeExpr = this.RULE("typeExpr", () => {
-    this.OR([
+    this.OR((this.alts["typeExpr1"] ??= [
       { ALT: () => this.CONSUME(T.Fixed, { LABEL: "elem" }) },
       { ALT: () => this.CONSUME(T.Int, { LABEL: "elem" }) },
       { ALT: () => this.CONSUME(T.Bool, { LABEL: "elem" }) },
-    ]);
+    ]));
     this.OPTION(() => {
       this.CONSUME(T.LBracket);
       this.CONSUME(T.NumberLiteral);
@@ -126,24 +132,24 @@ class MpcParser extends CstParser {
   block = this.RULE("block", () => {
     this.CONSUME(T.LCurly);
     this.MANY(() => {
-      this.OR([{ ALT: () => this.SUBRULE(this.statement) }, { ALT: () => this.CONSUME(T.Semicolon) }]);
+      this.OR((this.alts["block1"] ??= [{ ALT: () => this.SUBRULE(this.statement) }, { ALT: () => this.CONSUME(T.Semicolon) }]));
     });
     this.CONSUME(T.RCurly);
   });
 
   statement = this.RULE("statement", () => {
-    this.OR([
+    this.OR((this.alts["statement1"] ??= [
       { ALT: () => this.SUBRULE(this.letStmt) },
       { ALT: () => this.SUBRULE(this.assignStmt) },
       { ALT: () => this.SUBRULE(this.forStmt) },
       { ALT: () => this.SUBRULE(this.ifStmt) },
       { ALT: () => this.SUBRULE(this.revealStmt) },
       { ALT: () => this.SUBRULE(this.returnStmt) },
-    ]);
+    ]));
   });
 
   letStmt = this.RULE("letStmt", () => {
-    this.OR([{ ALT: () => this.CONSUME(T.Let, { LABEL: "kw" }) }, { ALT: () => this.CONSUME(T.Var, { LABEL: "kw" }) }]);
+    this.OR((this.alts["letStmt1"] ??= [{ ALT: () => this.CONSUME(T.Let, { LABEL: "kw" }) }, { ALT: () => this.CONSUME(T.Var, { LABEL: "kw" }) }]));
     this.CONSUME(T.Identifier);
     this.CONSUME(T.Assign);
     this.SUBRULE(this.expression);
@@ -171,7 +177,8 @@ class MpcParser extends CstParser {
     this.CONSUME(T.If);
     this.SUBRULE(this.expression, { LABEL: "cond" });
     this.SUBRULE(this.block, { LABEL: "then" });
-    this.MANY({
+    this.MANY(
+      (this.elseIf ??= {
       GATE: () => this.LA(2).tokenType === T.If,
       DEF: () => {
         this.CONSUME(T.Else, { LABEL: "elseIf" });
@@ -179,7 +186,8 @@ class MpcParser extends CstParser {
         this.SUBRULE2(this.expression, { LABEL: "cond" });
         this.SUBRULE2(this.block, { LABEL: "then" });
       },
-    });
+    }),
+    );
     this.OPTION(() => {
       this.CONSUME2(T.Else);
       this.SUBRULE3(this.block, { LABEL: "elseBlock" });
@@ -194,7 +202,7 @@ class MpcParser extends CstParser {
       this.CONSUME(T.Identifier, { LABEL: "asName" });
     });
     this.CONSUME(T.To);
-    this.OR([
+    this.OR((this.alts["revealStmt1"] ??= [
       { ALT: () => this.CONSUME(T.All) },
       {
         ALT: () => {
@@ -205,7 +213,7 @@ class MpcParser extends CstParser {
           });
         },
       },
-    ]);
+    ]));
   });
 
   returnStmt = this.RULE("returnStmt", () => {
@@ -216,21 +224,42 @@ class MpcParser extends CstParser {
   // ------------------------------------------------------------ expressions
 
   expression = this.RULE("expression", () => {
-    this.SUBRULE(this.unary);
+    this.SUBRULE(this.operand);
     this.MANY(() => {
       this.CONSUME(T.BinaryOperator);
-      this.SUBRULE2(this.unary);
+      this.SUBRULE2(this.operand);
     });
   });
 
-  unary = this.RULE("unary", () => {
+  /** Prefix operators, a primary, then index suffixes: `-x[0]` is `-(x[0])`. One rule for
+   *  all three (and for names, calls and qualified names) because every leaf of every
+   *  expression passes through it: fewer rule calls is most of the parser's speed. */
+  operand = this.RULE("operand", () => {
     this.MANY(() => this.CONSUME(T.UnaryOperator));
-    this.SUBRULE(this.postfix);
-  });
-
-  postfix = this.RULE("postfix", () => {
-    this.SUBRULE(this.atom);
-    this.MANY(() => this.SUBRULE(this.indexSuffix));
+    this.OR((this.alts["operand1"] ??= [
+      { ALT: () => this.CONSUME(T.NumberLiteral) },
+      { ALT: () => this.CONSUME(T.True) },
+      { ALT: () => this.CONSUME(T.False) },
+      {
+        ALT: () => {
+          this.CONSUME(T.Identifier);
+          this.OPTION(() => {
+            this.OR2((this.alts["operand2"] ??= [
+              { ALT: () => this.SUBRULE(this.callArgs) },
+              {
+                ALT: () => {
+                  this.CONSUME(T.Dot);
+                  this.CONSUME2(T.Identifier, { LABEL: "property" });
+                },
+              },
+            ]));
+          });
+        },
+      },
+      { ALT: () => this.SUBRULE(this.parenExpr) },
+      { ALT: () => this.SUBRULE(this.arrayLit) },
+    ]));
+    this.MANY2(() => this.SUBRULE(this.indexSuffix));
   });
 
   indexSuffix = this.RULE("indexSuffix", () => {
@@ -244,7 +273,7 @@ class MpcParser extends CstParser {
   });
 
   indexItem = this.RULE("indexItem", () => {
-    this.OR([
+    this.OR((this.alts["indexItem1"] ??= [
       {
         ALT: () => {
           this.CONSUME(T.Colon);
@@ -260,34 +289,7 @@ class MpcParser extends CstParser {
           });
         },
       },
-    ]);
-  });
-
-  atom = this.RULE("atom", () => {
-    this.OR([
-      { ALT: () => this.CONSUME(T.NumberLiteral) },
-      { ALT: () => this.CONSUME(T.True) },
-      { ALT: () => this.CONSUME(T.False) },
-      { ALT: () => this.SUBRULE(this.nameExpr) },
-      { ALT: () => this.SUBRULE(this.parenExpr) },
-      { ALT: () => this.SUBRULE(this.arrayLit) },
-    ]);
-  });
-
-  /** `x`, `f(args)` or `party.input`. */
-  nameExpr = this.RULE("nameExpr", () => {
-    this.CONSUME(T.Identifier);
-    this.OPTION(() => {
-      this.OR([
-        { ALT: () => this.SUBRULE(this.callArgs) },
-        {
-          ALT: () => {
-            this.CONSUME(T.Dot);
-            this.CONSUME2(T.Identifier, { LABEL: "property" });
-          },
-        },
-      ]);
-    });
+    ]));
   });
 
   callArgs = this.RULE("callArgs", () => {
@@ -303,13 +305,15 @@ class MpcParser extends CstParser {
   });
 
   argument = this.RULE("argument", () => {
-    this.OPTION({
-      GATE: () => this.LA(2).tokenType === T.Assign,
-      DEF: () => {
-        this.CONSUME(T.Identifier, { LABEL: "argName" });
-        this.CONSUME(T.Assign);
-      },
-    });
+    this.OPTION(
+      (this.namedArg ??= {
+        GATE: () => this.LA(2).tokenType === T.Assign,
+        DEF: () => {
+          this.CONSUME(T.Identifier, { LABEL: "argName" });
+          this.CONSUME(T.Assign);
+        },
+      }),
+    );
     this.SUBRULE(this.expression);
   });
 

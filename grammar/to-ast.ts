@@ -5,7 +5,7 @@
 // literals that are well-formed numbers but not whole where a whole number is needed (shape
 // dimensions, precision); everything else comes from the parser (messages.ts) and index.ts.
 
-import type { CstElement, CstNode, IToken } from "chevrotain";
+import type { CstNode, IToken } from "chevrotain";
 import {
   joinSpans,
   type Arg,
@@ -50,28 +50,32 @@ export const PRECEDENCE: Record<BinaryOp, number> = {
 
 // ---------------------------------------------------------------- CST access helpers
 
-const isNode = (e: CstElement | undefined): e is CstNode => e !== undefined && "children" in e;
-
 /** A token the user wrote (not one chevrotain invented while recovering). */
 export function isRealToken(t: IToken | undefined): t is IToken {
   return t !== undefined && !t.isInsertedInRecovery && Number.isFinite(t.startOffset);
 }
 
+// These run once per CST child, so they avoid allocating: plain indexing, no filtering.
 function toks(n: CstNode, key: string): IToken[] {
-  const c = n.children[key];
+  const c = n.children[key] as IToken[] | undefined;
   if (!c) return [];
-  return (c as CstElement[]).filter((e): e is IToken => !isNode(e) && isRealToken(e as IToken)) as IToken[];
+  for (const t of c) if (!isRealToken(t)) return c.filter(isRealToken);
+  return c;
 }
 function tok(n: CstNode, key: string, i = 0): IToken | undefined {
+  const c = n.children[key] as IToken[] | undefined;
+  if (!c) return undefined;
+  if (i === 0) {
+    const t = c[0];
+    if (isRealToken(t)) return t;
+  }
   return toks(n, key)[i];
 }
 function nodes(n: CstNode, key: string): CstNode[] {
-  const c = n.children[key];
-  if (!c) return [];
-  return (c as CstElement[]).filter(isNode);
+  return (n.children[key] as CstNode[] | undefined) ?? [];
 }
 function node(n: CstNode, key: string, i = 0): CstNode | undefined {
-  return nodes(n, key)[i];
+  return (n.children[key] as CstNode[] | undefined)?.[i];
 }
 
 export class AstBuilder {
@@ -325,67 +329,69 @@ export class AstBuilder {
   /** `u0 op1 u1 op2 u2 …` -> a tree, by operator precedence (shunting-yard, iterative). */
   expression(n: CstNode | undefined): Expr | undefined {
     if (!n) return undefined;
-    const unaries = nodes(n, "unary");
+    const unaries = nodes(n, "operand");
     const ops = toks(n, "BinaryOperator");
     const operands: Expr[] = [];
     const operators: IToken[] = [];
-    const reduce = (): void => {
-      const right = operands.pop()!;
-      const left = operands.pop()!;
-      const opTok = operators.pop()!;
-      operands.push({
-        kind: "BinaryExpr",
-        op: opTok.image as BinaryOp,
-        opSpan: this.span(opTok),
-        left,
-        right,
-        span: joinSpans(left.span, right.span),
-      });
-    };
     for (let i = 0; i < unaries.length; i++) {
-      const operand = this.unary(unaries[i]);
+      const operand = this.operand(unaries[i]);
       if (!operand) break; // cut a recovered chain before its gap
       if (i > 0) {
         const opTok = ops[i - 1];
         if (!opTok) break;
         const prec = PRECEDENCE[opTok.image as BinaryOp];
-        while (operators.length > 0 && PRECEDENCE[operators.at(-1)!.image as BinaryOp] >= prec) reduce();
+        while (operators.length > 0 && PRECEDENCE[operators.at(-1)!.image as BinaryOp] >= prec) this.reduce(operands, operators);
         operators.push(opTok);
       }
       operands.push(operand);
     }
     if (operands.length === 0) return undefined;
-    while (operators.length > 0) reduce();
+    while (operators.length > 0) this.reduce(operands, operators);
     return operands[0];
   }
 
-  unary(n: CstNode | undefined): Expr | undefined {
-    if (!n) return undefined;
-    let expr = this.postfix(node(n, "postfix"));
-    if (!expr) return undefined;
-    const ops = toks(n, "UnaryOperator");
-    for (let i = ops.length - 1; i >= 0; i--) {
-      const opTok = ops[i]!;
-      const opSpan = this.span(opTok);
-      expr = { kind: "UnaryExpr", op: opTok.image as UnaryOp, opSpan, operand: expr, span: joinSpans(opSpan, expr.span) };
-    }
-    return expr;
+  /** Pop one operator and two operands, push their BinaryExpr. */
+  private reduce(operands: Expr[], operators: IToken[]): void {
+    const right = operands.pop()!;
+    const left = operands.pop()!;
+    const opTok = operators.pop()!;
+    operands.push({
+      kind: "BinaryExpr",
+      op: opTok.image as BinaryOp,
+      opSpan: this.span(opTok),
+      left,
+      right,
+      span: joinSpans(left.span, right.span),
+    });
   }
 
-  postfix(n: CstNode | undefined): Expr | undefined {
+  /** Prefix operators, a primary, index suffixes: `-x[0]` is `-(x[0])`. */
+  operand(n: CstNode | undefined): Expr | undefined {
     if (!n) return undefined;
-    let expr = this.atom(node(n, "atom"));
+    let expr = this.primary(n);
     if (!expr) return undefined;
-    for (const suffix of nodes(n, "indexSuffix")) {
-      const indices: IndexItem[] = [];
-      for (const itemNode of nodes(suffix, "indexItem")) {
-        const item = this.indexItem(itemNode);
-        if (!item) return expr;
-        indices.push(item);
+    const suffixes = n.children["indexSuffix"] as CstNode[] | undefined;
+    if (suffixes) {
+      for (const suffix of suffixes) {
+        const indices: IndexItem[] = [];
+        for (const itemNode of nodes(suffix, "indexItem")) {
+          const item = this.indexItem(itemNode);
+          if (!item) return undefined;
+          indices.push(item);
+        }
+        const close = tok(suffix, "RBracket");
+        if (!close || indices.length === 0) return undefined;
+        expr = { kind: "IndexExpr", object: expr, indices, span: joinSpans(expr.span, this.span(close)) };
       }
-      const close = tok(suffix, "RBracket");
-      if (!close || indices.length === 0) return expr;
-      expr = { kind: "IndexExpr", object: expr, indices, span: joinSpans(expr.span, this.span(close)) };
+    }
+    const ops = n.children["UnaryOperator"] as IToken[] | undefined;
+    if (ops) {
+      for (let i = ops.length - 1; i >= 0; i--) {
+        const opTok = ops[i]!;
+        if (!isRealToken(opTok)) continue;
+        const opSpan = this.span(opTok);
+        expr = { kind: "UnaryExpr", op: opTok.image as UnaryOp, opSpan, operand: expr, span: joinSpans(opSpan, expr.span) };
+      }
     }
     return expr;
   }
@@ -408,8 +414,10 @@ export class AstBuilder {
     return item;
   }
 
-  atom(n: CstNode | undefined): Expr | undefined {
-    if (!n) return undefined;
+  /** The primary of an operand node: a literal, a name, a call, `party.input`, `( e )`
+   *  or `[ … ]`. */
+  primary(n: CstNode): Expr | undefined {
+    const c = n.children;
     const num = tok(n, "NumberLiteral");
     if (num) {
       const text = num.image;
@@ -420,14 +428,8 @@ export class AstBuilder {
     }
     const t = tok(n, "True") ?? tok(n, "False");
     if (t) return { kind: "BoolLit", value: t.image === "true", span: this.span(t) };
-    if (n.children["nameExpr"]) return this.nameExpr(node(n, "nameExpr"));
-    if (n.children["parenExpr"]) return this.parenExpr(node(n, "parenExpr"));
-    if (n.children["arrayLit"]) return this.arrayLit(node(n, "arrayLit"));
-    return undefined;
-  }
-
-  nameExpr(n: CstNode | undefined): Expr | undefined {
-    if (!n) return undefined;
+    if (c["parenExpr"]) return this.parenExpr(node(n, "parenExpr"));
+    if (c["arrayLit"]) return this.arrayLit(node(n, "arrayLit"));
     const id = this.name(tok(n, "Identifier"));
     if (!id) return undefined;
     const argsNode = node(n, "callArgs");
@@ -442,7 +444,7 @@ export class AstBuilder {
       if (!close) return undefined;
       return { kind: "CallExpr", callee: id, args, span: joinSpans(id.span, this.span(close)) };
     }
-    if (n.children["Dot"]) {
+    if (c["Dot"]) {
       const property = this.name(tok(n, "property"));
       if (!property) return undefined;
       return { kind: "MemberExpr", object: id, property, span: joinSpans(id.span, property.span) };
