@@ -150,11 +150,12 @@ function sameValue(a: ClearTensor, b: ClearTensor): boolean {
   return a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i]) && a.data.every((x, i) => Object.is(x, b.data[i]));
 }
 
-function progressReporter(program: string, force: boolean): ((p: Progress) => void) | undefined {
+/** Progress lines on stderr (rewritten in place on a terminal). `label` names a loop. */
+function progressReporter(program: string, force: boolean, label: (loop: string) => string = (l) => l): ((p: Progress) => void) | undefined {
   const tty = process.stderr.isTTY === true;
   if (!tty && !force) return undefined;
   return (p) => {
-    const line = `[${program}] loop ${p.loop}: ${p.iteration}/${p.total}`;
+    const line = `[${program}] loop ${label(p.loop)}: ${p.iteration}/${p.total}`;
     if (tty) process.stderr.write(`\r${line}${p.iteration === p.total ? "\n" : ""}`);
     else process.stderr.write(`${line}\n`);
   };
@@ -199,7 +200,8 @@ export async function main(argv: string[]): Promise<number> {
   const reveals: Reveal[] = [];
   let stats: RunStats | undefined;
   if (plan === undefined) {
-    const result = runPlaintext(checked, inputs);
+    const onProgress = progressReporter(checked.name, args.progress);
+    const result = runPlaintext(checked, inputs, { onProgress });
     const byName = new Map<string, Reveal>();
     for (const o of result.outputs) {
       const r = byName.get(o.name) ?? { name: o.name, to: o.to, elem: types.get(o.name)?.elem ?? "fixed", values: new Map(), times: 0 };
@@ -211,7 +213,9 @@ export async function main(argv: string[]): Promise<number> {
   } else {
     const opts: Parameters<typeof runInProcess>[2] = {};
     if (args.timeoutMs !== undefined) opts.timeoutMs = args.timeoutMs;
-    const onProgress = progressReporter(checked.name, args.progress);
+    // The executor names loops by plan node id; show the source line instead.
+    const lines = new Map(plan.body.flatMap((n) => (n.kind === "loop" && n.src ? [[n.id, `at line ${n.src.line}`] as const] : [])));
+    const onProgress = progressReporter(checked.name, args.progress, (id) => lines.get(id) ?? id);
     if (onProgress) opts.onProgress = onProgress;
     const result = await runInProcess(plan, inputs, opts);
     stats = result.stats;

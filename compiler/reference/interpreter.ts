@@ -19,11 +19,16 @@ export interface PlaintextResult {
   outputs: PlaintextOutput[];
 }
 
+export interface PlaintextOptions {
+  /** Called after each iteration of a top-level loop; `loop` reads "at line N". */
+  onProgress?: (p: { loop: string; iteration: number; total: number }) => void;
+}
+
 const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
 
 /** Run `program` on `inputs` (keyed "party.input"). Missing inputs and inputs of the wrong
  *  shape are UserErrors; a shape disagreement between the checker and a kernel is a bug. */
-export function runPlaintext(program: CheckedProgram, inputs: Map<string, ClearTensor>): PlaintextResult {
+export function runPlaintext(program: CheckedProgram, inputs: Map<string, ClearTensor>, options: PlaintextOptions = {}): PlaintextResult {
   const missing = program.inputs.filter((i) => !inputs.has(`${i.party}.${i.name}`)).map((i) => `${i.party}.${i.name}`);
   if (missing.length > 0) throw new UserError(`no data for input${missing.length === 1 ? "" : "s"} ${missing.join(", ")}`);
   for (const i of program.inputs) {
@@ -66,7 +71,7 @@ export function runPlaintext(program: CheckedProgram, inputs: Map<string, ClearT
     return v;
   };
 
-  const exec = (stmts: readonly TStmt[]): void => {
+  const exec = (stmts: readonly TStmt[], top: boolean): void => {
     for (const s of stmts) {
       switch (s.k) {
         case "let":
@@ -76,12 +81,13 @@ export function runPlaintext(program: CheckedProgram, inputs: Map<string, ClearT
         case "for":
           for (let i = s.from; i < s.to; i++) {
             env.set(s.binding.id, { data: Float64Array.of(i), shape: [] });
-            exec(s.body);
+            exec(s.body, false);
+            if (top) options.onProgress?.({ loop: `at line ${s.span.line}`, iteration: i - s.from + 1, total: s.to - s.from });
           }
           break;
         case "if": {
           const c = evalExpr(s.cond);
-          exec(c.data[0] !== 0 ? s.then : s.else);
+          exec(c.data[0] !== 0 ? s.then : s.else, top);
           break;
         }
         case "reveal":
@@ -91,6 +97,6 @@ export function runPlaintext(program: CheckedProgram, inputs: Map<string, ClearT
     }
   };
 
-  exec(program.body);
+  exec(program.body, true);
   return { outputs };
 }

@@ -15,7 +15,8 @@ import { bce, crossEntropy, mse } from "./loss.js";
 import { avgPool2d, batchnorm, conv2d, maxPool2d } from "./nn.js";
 import { argmax, logSoftmax, max, mean, min, softmax, sum } from "./reduce.js";
 import { broadcastToOp, cast, concat, constant, flatten, reshape, slice, stack, transpose } from "./shape.js";
-import { type ClearTensor, ClearOpError } from "./tensor.js";
+import { intListAttr } from "./attrs.js";
+import { type ClearTensor, ClearOpError, filled } from "./tensor.js";
 
 export type { ClearTensor } from "./tensor.js";
 export { ClearOpError, clearTensor, scalar, showShape, size, toNested } from "./tensor.js";
@@ -81,9 +82,22 @@ const IMPLS = {
   cross_entropy: ([p, y]) => crossEntropy(p!, y!),
 } satisfies Record<OpName, Impl>;
 
+/** Plan-level clear ops that are not language ops: `const` materialises a compile-time
+ *  constant (attrs {value: number | boolean, shape?: number[]}; bool becomes 0/1) — the
+ *  lowering emits it for every constant a party needs in the clear. */
+const PLAN_IMPLS: Record<string, Impl> = {
+  const: (_, attrs) => {
+    const v = attrs["value"];
+    if (typeof v !== "number" && typeof v !== "boolean") throw new ClearOpError("const", "attribute value must be a number or a bool");
+    const shape = intListAttr("const", attrs, "shape") ?? [];
+    return filled(shape, typeof v === "boolean" ? (v ? 1 : 0) : v);
+  },
+};
+
 /** Evaluate one op in the clear. Throws ClearOpError for an unknown op, a wrong operand
  *  count, incompatible shapes or a malformed attribute (messages never contain values). */
 export function evalClearOp(op: string, args: ClearTensor[], attrs: Attrs = {}): ClearTensor {
+  if (Object.prototype.hasOwnProperty.call(PLAN_IMPLS, op)) return PLAN_IMPLS[op]!(args, attrs);
   if (!Object.prototype.hasOwnProperty.call(IMPLS, op)) throw new ClearOpError(op, "unknown op");
   const info = OPS[op as OpName];
   if (info.arity >= 0 && args.length !== info.arity) {

@@ -108,6 +108,20 @@ test("a program with errors prints its diagnostics and exits 1", async (t) => {
   t.true(r.stderr.endsWith("1 error\n"), r.stderr);
 });
 
+test("--progress reports each iteration of a top-level loop on stderr", async (t) => {
+  const dir = tmp();
+  writeFileSync(join(dir, "loopy.mpc"), "program loopy\nparty alice\ninput alice.a : fixed\nvar acc = 0.0\nfor i in 0..3 {\n  acc = acc + a\n}\nreveal acc to alice\n");
+  mkdirSync(join(dir, "data", "loopy"), { recursive: true });
+  writeFileSync(join(dir, "data", "loopy", "alice.a.csv"), "2.5\n");
+  const r = await mpc("run", "--plaintext", "--progress", join(dir, "loopy.mpc"), "--out", join(dir, "out"));
+  t.is(r.code, 0, r.stderr);
+  t.is(r.stderr, "[loopy] loop at line 5: 1/3\n[loopy] loop at line 5: 2/3\n[loopy] loop at line 5: 3/3\n");
+  t.deepEqual(JSON.parse(readFileSync(join(dir, "out", "alice", "acc.json"), "utf8")), { shape: [], data: [7.5] });
+  // Without --progress (stderr is not a terminal here) nothing is printed.
+  const quiet = await mpc("run", "--plaintext", join(dir, "loopy.mpc"), "--out", join(dir, "out"));
+  t.is(quiet.stderr, "");
+});
+
 test("usage errors exit 2", async (t) => {
   const none = await mpc("run");
   t.is(none.code, 2);

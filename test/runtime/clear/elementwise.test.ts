@@ -82,3 +82,10 @@ test("operands are never mutated", (t) => {
   evalClearOp("add", [a, a]);
   t.deepEqual(Array.from(a.data), [1, 2]);
 });
+
+test("the plan-level const op materialises a constant (bool as 0/1, optional shape)", (t) => {
+  close(t, evalClearOp("const", [], { value: 2.5 }), 2.5);
+  close(t, evalClearOp("const", [], { value: true }), 1);
+  close(t, evalClearOp("const", [], { value: -1, shape: [2] }), [-1, -1]);
+  t.throws(() => evalClearOp("const", [], {}), { message: "const: attribute value must be a number or a bool" });
+});
