@@ -151,7 +151,9 @@ function sameValue(a: ClearTensor, b: ClearTensor): boolean {
 }
 
 /** Progress lines on stderr (rewritten in place on a terminal). `label` names a loop. */
-function progressReporter(program: string, force: boolean, label: (loop: string) => string = (l) => l): ((p: Progress) => void) | undefined {
+type LoopProgress = Pick<Progress, "loop" | "iteration" | "total">;
+
+function progressReporter(program: string, force: boolean, label: (loop: string) => string = (l) => l): ((p: LoopProgress) => void) | undefined {
   const tty = process.stderr.isTTY === true;
   if (!tty && !force) return undefined;
   return (p) => {
