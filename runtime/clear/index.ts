@@ -3,9 +3,10 @@
 // interpreter runs for everything. The table below is checked against OPS at compile time, so
 // an op added there without a clear implementation is a type error here.
 //
-// Element types are not carried by ClearTensor: bool is 0/1, int is an integral float64. Ops
-// on ints stay integral except `div`, whose result type the checker decides; callers that
-// know the result is `int` pass it through `toElem` (floor, as the secure runtime's shift).
+// Element types are not carried by ClearTensor: bool is 0/1, int is an integral float64 (exact
+// below 2^53). Every op keeps ints integral: the checker types `/` and `mean` as fixed (never
+// int), and `cast` to int floors, as the secure runtime's shift of a fixed-point value does
+// (so to_int(-0.5) is -1). `toElem` applies the same rounding for callers that need it.
 
 import type { OpName } from "../plan/ops.js";
 import { OPS } from "../plan/ops.js";
