@@ -210,11 +210,19 @@ export function createWasmMatmul(choose: KernelConfig | ((n: number, k: number, 
   const memory = new wasmApi.Memory({ initial: 1 });
   const instances = new KernelInstances(memory, false);
   const pick = typeof choose === "function" ? choose : () => choose;
+  // Per chosen config object: its normalised form and instance (keeps tiny products cheap).
+  const resolved = new Map<KernelConfig, { cfg: KernelConfig; ex: KernelExports }>();
   return (a: BigUint64Array, b: BigUint64Array, n: number, k: number, m: number): BigUint64Array => {
     checkOperands(a, b, n, k, m);
     if (n === 0 || m === 0 || k === 0) return new BigUint64Array(n * m);
-    const cfg = normalizeConfig(pick(n, k, m));
-    const ex = instances.get(cfg.kernel);
+    const chosen = pick(n, k, m);
+    let r = resolved.get(chosen);
+    if (!r) {
+      const cfg = normalizeConfig(chosen);
+      r = { cfg, ex: instances.get(cfg.kernel) };
+      resolved.set(chosen, r);
+    }
+    const { cfg, ex } = r;
     const lay = operandLayout(cfg, n, k, m);
     const scratch = scratchLayout(cfg, n, k, m, lay.end);
     ensureMemory(memory, scratch.end, MAX_PAGES);

@@ -29,10 +29,15 @@ export const ROWS_MAX_ROWS = 12;
  * and each C entry is one dot product; A with few rows streams through B row by row.
  */
 export function chooseConfig(n: number, _k: number, m: number): KernelConfig {
-  if (m <= DOTS_MAX_COLS) return { kernel: DEFAULT_KERNEL, blocking: DEFAULT_BLOCKING, untiled: "dots" };
-  if (n <= ROWS_MAX_ROWS) return { kernel: DEFAULT_KERNEL, blocking: DEFAULT_BLOCKING, untiled: "rows" };
-  return { kernel: DEFAULT_KERNEL, blocking: DEFAULT_BLOCKING };
+  if (m <= DOTS_MAX_COLS) return DOTS;
+  if (n <= ROWS_MAX_ROWS) return ROWS;
+  return TILED;
 }
+
+// Constant objects: the matmul caches per config object.
+const TILED: KernelConfig = { kernel: DEFAULT_KERNEL, blocking: DEFAULT_BLOCKING };
+const DOTS: KernelConfig = { ...TILED, untiled: "dots" };
+const ROWS: KernelConfig = { ...TILED, untiled: "rows" };
 
 /** Products below this many multiply-adds run on the calling thread even when asked for the pool. */
 export const PARALLEL_MIN_MACS = 1 << 21;
