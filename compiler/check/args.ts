@@ -68,6 +68,8 @@ export class Args {
     const positional = this.sig.filter((p) => !p.namedOnly);
     let pos = 0;
     let sawNamed = false;
+    // After a misplaced argument, "missing argument" would only repeat the same mistake.
+    let misordered = false;
     for (const a of args) {
       if (a.value === undefined) this.failed = true;
       if (a.name) {
@@ -94,6 +96,7 @@ export class Args {
       if (sawNamed) {
         cx.error("positionalAfterNamed", a.span, "positional argument after a named argument", "put named arguments (`axis = …`) last");
         this.failed = true;
+        misordered = true;
         continue;
       }
       const p = positional[pos];
@@ -113,6 +116,7 @@ export class Args {
       this.bound.set(p.name, list);
       if (!p.variadic) pos++;
     }
+    if (misordered) return;
     for (const p of this.sig) {
       if (!p.optional && !this.bound.has(p.name)) {
         const given = args.filter((a) => !a.name).length;

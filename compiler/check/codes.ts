@@ -221,7 +221,7 @@ export const CHECK_ENTRIES = {
   clipBounds: entry(
     "E0406",
     "clip bounds out of order",
-    "`clip(x, lo, hi)` needs lo <= hi.",
+    "`clip(x, lo, hi)` limits every element of x to the range lo..hi; the bounds are public compile-time constants and need lo <= hi.\n\n    clip(x, 1, -1)   // error\n    clip(x, -1, 1)   // fix",
   ),
 
   // ---------------------------------------------------------------- control flow and visibility (E05xx)

@@ -26,7 +26,8 @@ export function suggest(name: string, candidates: Iterable<string>): string | un
     if (c === name) continue;
     if (Math.abs(c.length - name.length) > limit) continue;
     const dist = editDistance(name.toLowerCase(), c.toLowerCase());
-    if (dist <= limit && dist < bestD) {
+    // A suggestion that shares nothing with the name (`c` for `a`) is noise, not a typo fix.
+    if (dist <= limit && dist < Math.max(name.length, c.length) && dist < bestD) {
       best = c;
       bestD = dist;
     }
