@@ -66,14 +66,13 @@ export function correlate(item: string, attrs: Record<string, unknown>, random: 
  */
 export function makeCorrections(item: string, attrs: Record<string, unknown>, label: string, seeds: readonly Uint8Array[]): BigUint64Array[] {
   const layout = itemLayout(item, attrs);
+  const fused = fusedCorrection(item, layout, label, seeds);
+  if (fused) return [fused];
   const n = seeds.length;
   const random: RingTensor[] = [];
   layout.forEach((o, k) => {
     if (o.correlated) return;
-    const len = size(o.shape);
-    const full = outputStream(seeds[0]!, label, k, len);
-    for (let i = 1; i < n; i++) addInto(full, outputStream(seeds[i]!, label, k, len));
-    random.push({ data: full, shape: o.shape });
+    random.push({ data: fullValue(seeds, label, k, size(o.shape)), shape: o.shape });
   });
   const full = correlate(item, attrs, random);
   const corrections: BigUint64Array[] = [];
@@ -86,6 +85,48 @@ export function makeCorrections(item: string, attrs: Record<string, unknown>, la
     corrections.push(corr);
   });
   return corrections;
+}
+
+/** The sum of every party's stream of output k: the full random value. */
+function fullValue(seeds: readonly Uint8Array[], label: string, k: number, len: number): BigUint64Array {
+  const full = outputStream(seeds[0]!, label, k, len);
+  for (let i = 1; i < seeds.length; i++) addInto(full, outputStream(seeds[i]!, label, k, len));
+  return full;
+}
+
+/** Elementwise triples and square pairs in one pass per output, in place: the correction is
+ *  a*b minus the other parties' c shares, computed into the buffer that summed those. */
+function fusedCorrection(item: string, layout: DealerOutputLayout[], label: string, seeds: readonly Uint8Array[]): BigUint64Array | undefined {
+  if (item === "triple_mul") {
+    const [a, b, c] = layout;
+    if (!sameDims(a!.shape, c!.shape) || !sameDims(b!.shape, c!.shape)) return undefined;
+    const len = size(c!.shape);
+    const av = fullValue(seeds, label, 0, len);
+    const bv = fullValue(seeds, label, 1, len);
+    const others = othersSum(seeds, label, 2, len);
+    for (let i = 0; i < len; i++) others[i] = BigInt.asUintN(64, av[i]! * bv[i]! - others[i]!);
+    return others;
+  }
+  if (item === "square_pair") {
+    const len = size(layout[0]!.shape);
+    const av = fullValue(seeds, label, 0, len);
+    const others = othersSum(seeds, label, 1, len);
+    for (let i = 0; i < len; i++) others[i] = BigInt.asUintN(64, av[i]! * av[i]! - others[i]!);
+    return others;
+  }
+  return undefined;
+}
+
+/** The sum of parties 0..n-2's streams of output k (zeros when there is no other party). */
+function othersSum(seeds: readonly Uint8Array[], label: string, k: number, len: number): BigUint64Array {
+  if (seeds.length < 2) return new BigUint64Array(len);
+  const acc = outputStream(seeds[0]!, label, k, len);
+  for (let i = 1; i < seeds.length - 1; i++) addInto(acc, outputStream(seeds[i]!, label, k, len));
+  return acc;
+}
+
+function sameDims(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
 /** A party's side: its shares of every output of the item, in layout order. `corrections`

@@ -11,11 +11,12 @@ import { UserError } from "../../grammar/diagnostic.js";
 import { type ClearTensor, evalClearOp } from "../clear/index.js";
 import { decodeFixed, decodeInt } from "../fixed/index.js";
 import type { LoopNode, OpenNode, Plan, PlanNode, SendNode, ValueInfo } from "../plan/plan.js";
-import { correctionCount, dealerLabel, type DealerInbox, partyShares } from "../dealer/index.js";
+import { dealerLabel, type DealerInbox } from "../dealer/index.js";
 import { isClear, isRing, type LocalContext, localFn, type LocalValue } from "../protocols/local/index.js";
 import type { RingTensor } from "../ring/index.js";
 import type { Transport } from "../transport/index.js";
 import { bodyDefs, freeValues, scopeLifetimes } from "./lifetimes.js";
+import { OfflineStore } from "./offline.js";
 import { shareLabel, shareOf, type ShareContext } from "./sharing.js";
 
 export interface Progress {
@@ -70,7 +71,7 @@ export class PartyExecutor {
   private readonly outputs = new Map<string, ClearTensor>();
   private readonly local: LocalContext;
   private readonly share: ShareContext;
-  private readonly isLast: boolean;
+  private readonly offline: OfflineStore;
   private round = 0;
   private readonly profile = new Map<string, ProfileEntry>();
 
@@ -80,8 +81,14 @@ export class PartyExecutor {
     if (index < 0) throw new Error(`internal: ${party} is not a party of plan ${plan.program}`);
     for (const v of plan.values) this.values.set(v.id, v);
     this.local = { party, index, n: plan.parties.length, precision: plan.precision };
-    this.share = { self: party, parties: plan.parties, pairSeeds: cfg.pairSeeds, precision: plan.precision };
-    this.isLast = index === plan.parties.length - 1;
+    this.share = { self: party, parties: plan.parties, precision: plan.precision };
+    this.offline = new OfflineStore({
+      plan,
+      party,
+      pairSeeds: cfg.pairSeeds,
+      dealerSeed: cfg.dealerSeed,
+      ...(cfg.dealerInbox ? { dealerInbox: cfg.dealerInbox } : {}),
+    });
     const collect = (nodes: readonly PlanNode[]): void => {
       for (const n of nodes) {
         if (n.kind === "input") this.inputNames.set(n.out, n.input);
@@ -89,6 +96,13 @@ export class PartyExecutor {
       }
     };
     collect(plan.body);
+  }
+
+  /** The offline phase at this party: derive its dealer shares and sharing masks ahead (up to
+   *  `budget` bytes). Optional: without it everything is derived when needed. The last party's
+   *  dealer inbox must be drained first. */
+  prepareOffline(budget?: number): void {
+    this.offline.prepare(budget);
   }
 
   async run(): Promise<PartyResult> {
@@ -179,7 +193,10 @@ export class PartyExecutor {
         if (value !== undefined && !isClear(value)) throw new Error(`internal: share node ${node.id} needs a clear value`);
         const owner = node.owner === "public" ? party : node.owner;
         const where = { party: owner, input: this.inputNames.get(node.from) ?? `value ${node.from}` };
-        this.env.set(node.out, shareOf(this.share, node.owner, value, from.elem, from.shape, shareLabel(node.id, iter), where));
+        const label = shareLabel(node.id, iter);
+        const n = elements(from.shape);
+        const mask = (): BigUint64Array => this.offline.shareMask(label, node.owner, n);
+        this.env.set(node.out, shareOf(this.share, node.owner, value, from.elem, from.shape, mask, where));
         return;
       }
       case "local": {
@@ -192,14 +209,7 @@ export class PartyExecutor {
         return;
       }
       case "dealer": {
-        const label = dealerLabel(node.id, iter);
-        const count = correctionCount(node.item, node.attrs);
-        let corrections: BigUint64Array[] | undefined;
-        if (this.isLast && count > 0) {
-          if (!this.cfg.dealerInbox) throw new Error("internal: the last party has no dealer inbox");
-          corrections = this.cfg.dealerInbox.take(label, count);
-        }
-        const shares = partyShares(node.item, node.attrs, label, this.cfg.dealerSeed, corrections);
+        const shares = this.offline.dealerShares(dealerLabel(node.id, iter), node.item, node.attrs);
         node.out.forEach((id, k) => this.env.set(id, shares[k]!));
         return;
       }

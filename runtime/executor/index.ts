@@ -7,3 +7,5 @@ export { shareOf, shareLabel, encodeValue } from "./sharing.js";
 export { scopeLifetimes, nodeUses, nodeDefs } from "./lifetimes.js";
 export { runInThread, type ThreadRunOptions } from "./run-in-thread.js";
 export { makeSetup, checkInputs, ownInputs, type RunSetup } from "./setup.js";
+export { OfflineStore, DEFAULT_OFFLINE_BUDGET } from "./offline.js";
+export { warmUp } from "./warm-up.js";

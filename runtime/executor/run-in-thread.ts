@@ -8,7 +8,7 @@ import type { ClearTensor } from "../clear/index.js";
 import { DealerInbox, runDealer } from "../dealer/index.js";
 import type { Plan } from "../plan/plan.js";
 import { PortTransport, type Transport } from "../transport/index.js";
-import { type ProfileEntry, runParty, type Progress } from "./executor.js";
+import { PartyExecutor, type ProfileEntry, type Progress } from "./executor.js";
 import type { PairTraffic, RunResult } from "./run-in-process.js";
 import { checkInputs, makeSetup, ownInputs } from "./setup.js";
 
@@ -19,6 +19,8 @@ export interface ThreadRunOptions {
   wrapTransport?: (party: string, t: Transport) => Transport;
   /** Time every node; the profiles come back in `profiles`. */
   profile?: boolean;
+  /** Derive the parties' randomness ahead, as runInProcess does (default true). */
+  offline?: boolean;
 }
 
 export async function runInThread(
@@ -39,24 +41,25 @@ export async function runInThread(
   const last = plan.parties.length - 1;
   const inbox = new DealerInbox(transports[last]!);
   await inbox.drain();
+  const executors = plan.parties.map(
+    (p, i) =>
+      new PartyExecutor({
+        plan,
+        party: p,
+        transport: transports[i]!,
+        pairSeeds: setup.pairSeeds.get(p)!,
+        dealerSeed: setup.dealerSeeds[i]!,
+        ...(i === last ? { dealerInbox: inbox } : {}),
+        inputs: ownInputs(plan, p, inputs),
+        ...(i === 0 && options.onProgress ? { onProgress: options.onProgress } : {}),
+        ...(options.profile ? { profile: true } : {}),
+      }),
+  );
+  if (options.offline !== false) for (const e of executors) e.prepareOffline();
   const offlineMs = performance.now() - t0;
   const t1 = performance.now();
   try {
-    const results = await Promise.all(
-      plan.parties.map((p, i) =>
-        runParty({
-          plan,
-          party: p,
-          transport: transports[i]!,
-          pairSeeds: setup.pairSeeds.get(p)!,
-          dealerSeed: setup.dealerSeeds[i]!,
-          ...(i === last ? { dealerInbox: inbox } : {}),
-          inputs: ownInputs(plan, p, inputs),
-          ...(i === 0 && options.onProgress ? { onProgress: options.onProgress } : {}),
-          ...(options.profile ? { profile: true } : {}),
-        }),
-      ),
-    );
+    const results = await Promise.all(executors.map((e) => e.run()));
     const onlineMs = performance.now() - t1;
     const perPair: PairTraffic[] = [];
     transports.forEach((t) => {
@@ -68,6 +71,8 @@ export async function runInThread(
       stats: {
         offlineMs,
         onlineMs,
+        dealerMs: dealer.offlineMs,
+        startupMs: 0,
         rounds: Math.max(0, ...results.map((r) => r.rounds)),
         perPair,
         dealerBytes: dealer.bytes,

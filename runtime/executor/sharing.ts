@@ -1,6 +1,6 @@
 // Secret sharing of a clear value with pseudo-random zero sharing: a party that does not own
-// the value derives its share from the seed it shares with the owner (PRG(s_owner,j, label));
-// the owner's share is the encoded value minus all of those. So sharing an input costs no
+// the value derives its share from the seed it shares with the owner (PRG(s_owner,j, label),
+// see ./offline.ts); the owner's share is the encoded value minus all of those. So sharing an input costs no
 // communication, and every share but the owner's is independent of the value.
 // A "public" value is held by party 0 as its encoding and 0 by the others.
 // Never sends, logs or keeps the clear value.
@@ -8,7 +8,6 @@
 import type { ClearTensor } from "../clear/index.js";
 import { encodeFixed, encodeInt, type ValueSource } from "../fixed/index.js";
 import type { ElemType } from "../plan/plan.js";
-import { Prg } from "../random/index.js";
 import type { RingTensor } from "../ring/index.js";
 
 /** The stream label of a share node's execution (node id plus loop iteration path). */
@@ -24,14 +23,14 @@ export function encodeValue(t: ClearTensor, elem: ElemType, precision: number, w
 export interface ShareContext {
   self: string;
   parties: readonly string[];
-  /** The seed this party shares with each other compute party. */
-  pairSeeds: ReadonlyMap<string, Uint8Array>;
   precision: number;
 }
 
 /**
  * This party's share of `value` (given only at the owner, or at everyone when public).
- * `shape` and `elem` come from the plan, so non-owners need not see the value.
+ * `shape` and `elem` come from the plan, so non-owners need not see the value. `mask` is the
+ * pseudo-random part (OfflineStore.shareMask): a non-owner's whole share, or the sum of the
+ * other parties' shares, which the owner subtracts from the encoded value.
  */
 export function shareOf(
   ctx: ShareContext,
@@ -39,7 +38,7 @@ export function shareOf(
   value: ClearTensor | undefined,
   elem: ElemType,
   shape: number[],
-  label: string,
+  mask: () => BigUint64Array,
   where: ValueSource,
 ): RingTensor {
   const n = shape.reduce((a, d) => a * d, 1);
@@ -48,20 +47,11 @@ export function shareOf(
     if (!value) throw new Error(`internal: party ${ctx.self} lacks the public value to share`);
     return encodeValue(value, elem, ctx.precision, where);
   }
-  if (ctx.self !== owner) return { data: new Prg(seedWith(ctx, owner), label).ring(n), shape: [...shape] };
+  if (ctx.self !== owner) return { data: mask(), shape: [...shape] };
   if (!value) throw new Error(`internal: party ${ctx.self} lacks its own value to share`);
   const enc = encodeValue(value, elem, ctx.precision, where);
   const x = enc.data;
-  for (const q of ctx.parties) {
-    if (q === owner) continue;
-    const r = new Prg(seedWith(ctx, q), label).ring(n);
-    for (let i = 0; i < n; i++) x[i] = BigInt.asUintN(64, x[i]! - r[i]!);
-  }
+  const r = mask();
+  for (let i = 0; i < n; i++) x[i] = BigInt.asUintN(64, x[i]! - r[i]!);
   return enc;
-}
-
-function seedWith(ctx: ShareContext, peer: string): Uint8Array {
-  const s = ctx.pairSeeds.get(peer);
-  if (!s) throw new Error(`internal: party ${ctx.self} has no seed shared with ${peer}`);
-  return s;
 }

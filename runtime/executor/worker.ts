@@ -11,7 +11,8 @@ import { DealerInbox, runDealer } from "../dealer/index.js";
 import type { Plan } from "../plan/plan.js";
 import { prepareRingKernels } from "../ring/index.js";
 import { PortTransport } from "../transport/index.js";
-import { runParty } from "./executor.js";
+import { PartyExecutor, type Progress } from "./executor.js";
+import { warmUp } from "./warm-up.js";
 
 export interface PartyWorkerData {
   role: "party";
@@ -23,6 +24,8 @@ export interface PartyWorkerData {
   inputs: Record<string, ClearTensor>;
   timeoutMs: number;
   progress: boolean;
+  warmUp: boolean;
+  offlineBudget?: number;
 }
 
 export interface DealerWorkerData {
@@ -31,9 +34,14 @@ export interface DealerWorkerData {
   ports: Record<string, MessagePort>;
   seeds: Uint8Array[];
   timeoutMs: number;
+  warmUp: boolean;
 }
 
+/** Main -> worker: start the offline phase, then the online phase. */
+export type MainMessage = "offline" | "go";
+
 export type WorkerMessage =
+  | { type: "loaded" }
   | { type: "ready" }
   | { type: "offline"; offlineMs: number; bytes: number; items: number; elements: number }
   | { type: "progress"; loop: string; iteration: number; total: number; live: number }
@@ -47,8 +55,17 @@ function post(m: WorkerMessage): void {
   port.postMessage(m);
 }
 
+/** The next control message from the main thread. */
+function next(): Promise<MainMessage> {
+  return new Promise((resolve) => port.once("message", (m: MainMessage) => resolve(m)));
+}
+
 async function main(): Promise<void> {
   await prepareRingKernels();
+  if (data.warmUp) await warmUp();
+  const started = next();
+  post({ type: "loaded" });
+  await started;
   if (data.role === "dealer") {
     const transport = new PortTransport("dealer", new Map(Object.entries(data.ports)), data.timeoutMs);
     const stats = runDealer(data.plan, data.seeds, transport);
@@ -57,17 +74,11 @@ async function main(): Promise<void> {
     return;
   }
   const { plan, party } = data;
-  const ports = new Map(Object.entries(data.ports));
-  const transport = new PortTransport(party, ports, data.timeoutMs);
+  const transport = new PortTransport(party, new Map(Object.entries(data.ports)), data.timeoutMs);
   const last = plan.parties[plan.parties.length - 1] === party;
   const dealerInbox = last ? new DealerInbox(transport) : undefined;
   if (dealerInbox) await dealerInbox.drain();
-  // wait for the main thread's go: every party has its dealer items
-  const go = new Promise<void>((resolve) => port.once("message", () => resolve()));
-  post({ type: "ready" });
-  await go;
-  const t0 = performance.now();
-  const result = await runParty({
+  const executor = new PartyExecutor({
     plan,
     party,
     transport,
@@ -75,8 +86,14 @@ async function main(): Promise<void> {
     dealerSeed: data.dealerSeed,
     ...(dealerInbox ? { dealerInbox } : {}),
     inputs: new Map(Object.entries(data.inputs)),
-    ...(data.progress ? { onProgress: (p) => post({ type: "progress", ...p }) } : {}),
+    ...(data.progress ? { onProgress: (p: Progress) => post({ type: "progress", ...p }) } : {}),
   });
+  executor.prepareOffline(data.offlineBudget);
+  const go = next();
+  post({ type: "ready" });
+  await go;
+  const t0 = performance.now();
+  const result = await executor.run();
   const onlineMs = performance.now() - t0;
   const sent = transport.stats().sent.map((s) => ({ to: s.to, messages: s.messages, bytes: s.bytes }));
   post({ type: "done", outputs: [...result.outputs], rounds: result.rounds, sent, onlineMs });
