@@ -3,7 +3,9 @@
 // entry point, and plaintext tfjs float32 matMul (wasm backend) for scale. Contenders run
 // round-robin within each size so background load hits them alike; figures are medians in
 // million multiply-adds per second (ring MACs; float MACs for tfjs), with the ratio to the
-// JS baseline. `MATMUL_BENCH_SIZES=128,256` picks sizes. Nothing here asserts a speed.
+// JS baseline. A second table compares the baseline and wasmMatmul on narrow ML shapes
+// (vector-matrix, matrix-vector, small batches), where wasmMatmul skips tiling.
+// `MATMUL_BENCH_SIZES=128,256` picks the square sizes. Nothing here asserts a speed.
 
 import { randomFillSync } from "node:crypto";
 import { loadavg } from "node:os";
@@ -11,7 +13,7 @@ import { fmt, table } from "./harness.js";
 import { createWasmMatmul, DEFAULT_BLOCKING } from "../runtime/ring/kernels/matmul-engine.js";
 import { kernelName } from "../runtime/ring/kernels/matmul-module.js";
 import { KERNEL_VARIANTS } from "../runtime/ring/kernels/matmul-variants.js";
-import { closeWasmMatmulPool, DEFAULT_KERNEL, wasmMatmul, wasmMatmulParallel } from "../runtime/ring/kernels/wasm-matmul.js";
+import { chooseConfig, closeWasmMatmulPool, DEFAULT_KERNEL, wasmMatmul, wasmMatmulParallel } from "../runtime/ring/kernels/wasm-matmul.js";
 
 /** The baseline: C[i,:] += A[i,p] * B[p,:], wrapping through BigUint64Array stores. */
 function jsMatmul(a: BigUint64Array, b: BigUint64Array, n: number, k: number, m: number): BigUint64Array {
@@ -97,10 +99,50 @@ export default async function bench(): Promise<void> {
   }
   await closeWasmMatmulPool();
 
+  const narrow = await narrowShapes();
   const base = results.get(contenders[0]!.name)!;
   table(
     `Z_2^64 matmul n^3, M multiply-adds/s (x JS baseline), median, round-robin; load ${loadavg().map((l) => l.toFixed(2)).join(" ")}`,
     ["kernel", ...sizes.map((s) => `${s}^3`)],
     contenders.map((c) => [c.name, ...sizes.map((s) => `${fmt(results.get(c.name)!.get(s)!)} (${fmt(results.get(c.name)!.get(s)! / base.get(s)!)}x)`)]),
   );
+  table(
+    "Narrow shapes n x k x m, M multiply-adds/s, median, round-robin",
+    ["shape", "JS baseline", "wasmMatmul", "ratio", "wasm path"],
+    narrow,
+  );
+}
+
+const NARROW: [number, number, number][] = [
+  [1, 1024, 1024],
+  [1024, 1024, 1],
+  [16, 784, 128],
+  [1024, 784, 10],
+  [64, 64, 64],
+];
+
+async function narrowShapes(): Promise<(string | number)[][]> {
+  const rows: (string | number)[][] = [];
+  for (const [n, k, m] of NARROW) {
+    const a = new BigUint64Array(n * k);
+    const b = new BigUint64Array(k * m);
+    randomFillSync(a);
+    randomFillSync(b);
+    const want = jsMatmul(a, b, n, k, m);
+    const got = wasmMatmul(a, b, n, k, m);
+    if (got.some((v, i) => v !== want[i])) throw new Error(`wasmMatmul disagrees with the baseline at ${n}x${k}x${m}`);
+    const times: [number[], number[]] = [[], []];
+    const reps = Math.max(5, Math.min(31, Math.round(2e8 / (n * k * m))));
+    for (let r = 0; r < reps; r++) {
+      let t0 = performance.now();
+      jsMatmul(a, b, n, k, m);
+      times[0].push(performance.now() - t0);
+      t0 = performance.now();
+      wasmMatmul(a, b, n, k, m);
+      times[1].push(performance.now() - t0);
+    }
+    const [js, wasm] = times.map((t) => (n * k * m) / t.sort((x, y) => x - y)[Math.floor(t.length / 2)]! / 1e3) as [number, number];
+    rows.push([`${n}x${k}x${m}`, js, wasm, `${fmt(wasm / js)}x`, chooseConfig(n, k, m).untiled ?? "tiled"]);
+  }
+  return rows;
 }

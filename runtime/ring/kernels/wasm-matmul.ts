@@ -40,7 +40,7 @@ const DOTS: KernelConfig = { ...TILED, untiled: "dots" };
 const ROWS: KernelConfig = { ...TILED, untiled: "rows" };
 
 /** Products below this many multiply-adds run on the calling thread even when asked for the pool. */
-export const PARALLEL_MIN_MACS = 1 << 21;
+export const PARALLEL_MIN_MACS = 1 << 24;
 
 let single: ReturnType<typeof createWasmMatmul> | undefined;
 let available: boolean | undefined;
