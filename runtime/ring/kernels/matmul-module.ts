@@ -95,6 +95,50 @@ function emitPack(): FunctionBuilder {
   return f;
 }
 
+/**
+ * packB(src, ldb, kc, panels, validW, dst): B's column panels of exactly nr lanes, the same
+ * layout `pack` makes with (strideP=ldb, strideW=8, width=nr), but walking B row by row so
+ * every read is a contiguous run (down a column, each read would touch a new cache line).
+ */
+function emitPackB(nr: number): FunctionBuilder {
+  const f = new FunctionBuilder([I32, I32, I32, I32, I32, I32], []);
+  const [src, ldb, kc, panels, validW, dst] = [0, 1, 2, 3, 4, 5];
+  const [q, s, d, dEnd, valid] = Array.from({ length: 5 }, () => f.local(I32));
+  const v = f.local(I64);
+  f.get(dst).set(d);
+  f.forLoop(q, () => f.i32(0), () => f.get(panels), 1, () => {
+    // s = src + q*nr*8; dEnd = d + kc*nr*8; valid = validW - q*nr
+    f.get(src).get(q).i32(nr * 8).op("i32_mul").op("i32_add").set(s);
+    f.get(d).get(kc).i32(nr * 8).op("i32_mul").op("i32_add").set(dEnd);
+    f.get(validW).get(q).i32(nr).op("i32_mul").op("i32_sub").set(valid);
+    f.block();
+    f.get(d).get(dEnd).op("i32_ge_u").brIf(0);
+    f.get(valid).i32(nr).op("i32_ge_s");
+    f.if();
+    f.loop(); // a whole panel: copy nr contiguous values per row
+    for (let w = 0; w < nr; w++) f.get(d).get(s).mem("i64_load", w * 8).mem("i64_store", w * 8);
+    f.get(s).get(ldb).op("i32_add").set(s);
+    f.get(d).i32(nr * 8).op("i32_add").tee(d).get(dEnd).op("i32_lt_u").brIf(0);
+    f.end();
+    f.else();
+    f.loop(); // the last panel: columns at or past validW are zero
+    for (let w = 0; w < nr; w++) {
+      f.i64(0n).set(v);
+      f.i32(w).get(valid).op("i32_lt_s");
+      f.if();
+      f.get(s).mem("i64_load", w * 8).set(v);
+      f.end();
+      f.get(d).get(v).mem("i64_store", w * 8);
+    }
+    f.get(s).get(ldb).op("i32_add").set(s);
+    f.get(d).i32(nr * 8).op("i32_add").tee(d).get(dEnd).op("i32_lt_u").brIf(0);
+    f.end();
+    f.end();
+    f.end();
+  });
+  return f;
+}
+
 /** Where one column segment of the tile sits and which locals the kernel gives it. */
 interface SegmentContext {
   f: FunctionBuilder;
@@ -380,10 +424,10 @@ function emitMacro(shape: KernelShape, kernelIndex: number): FunctionBuilder {
  * matmul(a, b, c, k, m, ldc, rowStart, rowEnd, colStart, colEnd, apack, bpack, bpackRaw,
  *        MC, KC, NC): the whole blocked product for C[rows, cols] (byte addresses; ldc is C's
  * padded row length in bytes; rowStart a multiple of mr, colStart of nr):
- *   for jc in cols by NC: for pc in 0..k by KC: pack B block (then split it for split32);
+ *   for jc in cols by NC: for pc in 0..k by KC: packB the B block (then split it for split32);
  *     for ic in rows by MC: pack A block; macro(...) accumulating from the second pc on.
  */
-function emitDriver(shape: KernelShape, fn: { pack: number; splitB: number; macro: number }): FunctionBuilder {
+function emitDriver(shape: KernelShape, fn: { pack: number; packB: number; splitB: number; macro: number }): FunctionBuilder {
   const { mr } = shape;
   const nr = tileCols(shape);
   const split = shape.cols.split32 ?? 0;
@@ -407,10 +451,10 @@ function emitDriver(shape: KernelShape, fn: { pack: number; splitB: number; macr
     roundUpTo(ncPad, nc, nr);
     f.forLoop(pc, () => f.i32(0), () => f.get(k), () => f.get(KC), () => {
       min(kc, () => f.get(KC), () => f.get(k).get(pc).op("i32_sub"));
-      // pack(b + (pc*m + jc)*8, m*8, 8, kc, ncPad/nr, nc, nr, bpackRaw)
+      // packB(b + (pc*m + jc)*8, m*8, kc, ncPad/nr, nc, bpackRaw)
       f.get(b).get(pc).get(m).op("i32_mul").get(jc).op("i32_add").i32(3).op("i32_shl").op("i32_add");
-      f.get(m).i32(3).op("i32_shl").i32(8).get(kc).get(ncPad).i32(nr).op("i32_div_u").get(nc).i32(nr).get(bpackRaw);
-      f.call(fn.pack);
+      f.get(m).i32(3).op("i32_shl").get(kc).get(ncPad).i32(nr).op("i32_div_u").get(nc).get(bpackRaw);
+      f.call(fn.packB);
       if (split > 0) {
         // splitB(bpackRaw, kc*ncPad/nr, nr - split, split, bpack)
         f.get(bpackRaw).get(kc).get(ncPad).op("i32_mul").i32(nr).op("i32_div_u").i32(nr - split).i32(split).get(bpack);
@@ -528,7 +572,7 @@ function emitDots(): FunctionBuilder {
   return f;
 }
 
-/** The exports: `pack`, `splitB`, `kernel`, `macro`, `matmul` (the whole product), `streaming`, `dots`. */
+/** The exports: `pack`, `splitB`, `kernel`, `macro`, `matmul` (the whole product), `streaming`, `dots`, `packB`. */
 export function buildMatmulModule(opts: MatmulModuleOptions): Uint8Array {
   return encodeModule({
     memory: opts.memory,
@@ -537,9 +581,10 @@ export function buildMatmulModule(opts: MatmulModuleOptions): Uint8Array {
       { name: "splitB", fn: emitSplitB() },
       { name: "kernel", fn: emitKernel(opts.kernel) },
       { name: "macro", fn: emitMacro(opts.kernel, 2) },
-      { name: "matmul", fn: emitDriver(opts.kernel, { pack: 0, splitB: 1, macro: 3 }) },
+      { name: "matmul", fn: emitDriver(opts.kernel, { pack: 0, packB: 7, splitB: 1, macro: 3 }) },
       { name: "streaming", fn: emitStreaming() },
       { name: "dots", fn: emitDots() },
+      { name: "packB", fn: emitPackB(tileCols(opts.kernel)) },
     ],
   });
 }
