@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import type { Diagnostic } from "../grammar/diagnostic.js";
 import { UserError } from "../grammar/diagnostic.js";
 import { parse } from "../grammar/index.js";
+import { differentiate } from "./autodiff/index.js";
 import { check } from "./check/index.js";
 import type { CheckedProgram } from "./check/typed.js";
 
@@ -27,7 +28,12 @@ export function checkSource(source: string, file: string): FrontendResult {
   }
   const checked = check(parsed.program, source);
   const result: FrontendResult = { diagnostics: [...parsed.diagnostics, ...checked.diagnostics], source, file };
-  if (checked.program) result.program = checked.program;
+  if (checked.program) {
+    // Expand every grad(loss, w) (compiler/autodiff): later phases never see a grad.
+    const ad = differentiate(checked.program);
+    result.diagnostics.push(...ad.diagnostics);
+    if (ad.program) result.program = ad.program;
+  }
   return result;
 }
 
