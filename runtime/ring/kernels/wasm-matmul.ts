@@ -52,9 +52,17 @@ export function wasmMatmulAvailable(): boolean {
     try {
       if (!wasmApi) throw new Error("no WebAssembly");
       const mm = createWasmMatmul(chooseConfig);
-      // 3*7 + (2^63+5)*2 = 21 + 2^64 + 10, which wraps to 31.
-      const c = mm(new BigUint64Array([3n, 2n ** 63n + 5n]), new BigUint64Array([7n, 2n]), 1, 2, 1);
-      available = c[0] === 31n;
+      // 3*7 + (2^63+5)*2 = 21 + 2^64 + 10, which wraps to 31 (the "dots" path).
+      const dots = mm(new BigUint64Array([3n, 2n ** 63n + 5n]), new BigUint64Array([7n, 2n]), 1, 2, 1);
+      // A tiled product that wraps: A = all 2^63 (13x2) but A[0,0] = 1, B = all 3 (2x9).
+      // Row 0 is 3 + 3*2^63 = 2^63 + 3 (mod 2^64); every other row is 6*2^63 = 0.
+      const a = new BigUint64Array(26).fill(2n ** 63n);
+      a[0] = 1n;
+      const tiled = mm(a, new BigUint64Array(18).fill(3n), 13, 2, 9);
+      available =
+        dots[0] === 31n &&
+        tiled.subarray(0, 9).every((v) => v === 2n ** 63n + 3n) &&
+        tiled.subarray(9).every((v) => v === 0n);
       if (available) single = mm;
     } catch {
       available = false;
@@ -80,11 +88,13 @@ export function wasmMatmul(a: BigUint64Array, b: BigUint64Array, n: number, k: n
 export function wasmMatmulParallel(a: BigUint64Array, b: BigUint64Array, n: number, k: number, m: number): Promise<BigUint64Array> {
   try {
     requireAvailable();
-    if (n * k * m < PARALLEL_MIN_MACS) return Promise.resolve(single!(a, b, n, k, m));
+    // Small products and narrow (untiled, memory-bound) ones run on the calling thread.
+    const cfg = chooseConfig(n, k, m);
+    if (n * k * m < PARALLEL_MIN_MACS || cfg.untiled) return Promise.resolve(single!(a, b, n, k, m));
     // A pool whose worker failed rejected that product; the next product gets a fresh pool.
     if (pool?.broken) void closeWasmMatmulPool();
     pool ??= new MatmulPool();
-    return pool.matmul(chooseConfig(n, k, m), a, b, n, k, m);
+    return pool.matmul(cfg, a, b, n, k, m);
   } catch (e) {
     return Promise.reject(e);
   }
