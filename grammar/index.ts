@@ -100,12 +100,13 @@ function parseUnguarded(source: string, file: string): ParseResult {
 
   const { cst, errors } = parseTokens(lexed.tokens);
   const messages = new SyntaxMessages(file, source, lexed.tokens);
-  // The first token after each run of unexpected characters: a parse error there is only
-  // the echo of the lexing error (`1 & 2` must not also say "unexpected token '2'").
-  const afterLexError = new Set<number>();
-  for (const e of lexed.errors) {
-    const next = lexed.tokens.find((t) => t.startOffset >= e.offset);
-    afterLexError.add(next ? next.startOffset : source.length);
+  // A parse error on the same line after a lexical error (a bad character, a malformed
+  // number) is almost always its echo: `a & b` must not also say "expected '=' after 'b'".
+  const lexicalErrorAt = new Map<number, number>(); // line -> offset of its first lexical error
+  for (const d of diagnostics) {
+    if (d.code === SyntaxCode.NumberOutOfRange) continue; // a whole token: no echo
+    const prev = lexicalErrorAt.get(d.span.line);
+    if (prev === undefined || d.span.offset < prev) lexicalErrorAt.set(d.span.line, d.span.offset);
   }
   const seen = new Set<number>();
   let lastIndex = -Infinity;
@@ -114,10 +115,10 @@ function parseUnguarded(source: string, file: string): ParseResult {
     // Panic mode, as in yacc: errors within two tokens of the last reported one are almost
     // always its consequences.
     if (index - lastIndex <= 2) continue;
-    const tokenOffset = index < lexed.tokens.length ? lexed.tokens[index]!.startOffset : source.length;
-    if (afterLexError.has(tokenOffset)) continue;
     const d = messages.diagnose(e);
     if (!d || seen.has(d.span.offset)) continue;
+    const lexical = lexicalErrorAt.get(d.span.line);
+    if (lexical !== undefined && lexical <= d.span.offset) continue;
     seen.add(d.span.offset);
     lastIndex = index;
     diagnostics.push(d);

@@ -1,7 +1,7 @@
 // CST (parser.ts) -> AST (ast.ts). Resolves operator precedence and associativity, and gives
 // every node its source span. It must tolerate the partial trees chevrotain's error recovery
-// leaves behind: a construct with a missing required part is dropped (or, for a binary chain,
-// cut before the gap), never filled with made-up nodes. The only errors it reports are
+// leaves behind: a construct with a missing required part, or an expression chevrotain had to
+// re-synchronise, is dropped, never filled with made-up nodes. The only errors it reports are
 // literals that are well-formed numbers but not whole where a whole number is needed (shape
 // dimensions, precision); everything else comes from the parser (messages.ts) and index.ts.
 
@@ -328,14 +328,15 @@ export class AstBuilder {
 
   /** `u0 op1 u1 op2 u2 …` -> a tree, by operator precedence (shunting-yard, iterative). */
   expression(n: CstNode | undefined): Expr | undefined {
-    if (!n) return undefined;
+    // A recovered expression lost tokens: better no node than a plausible wrong one.
+    if (!n || n.recoveredNode) return undefined;
     const unaries = nodes(n, "operand");
     const ops = toks(n, "BinaryOperator");
     const operands: Expr[] = [];
     const operators: IToken[] = [];
     for (let i = 0; i < unaries.length; i++) {
       const operand = this.operand(unaries[i]);
-      if (!operand) break; // cut a recovered chain before its gap
+      if (!operand) return undefined;
       if (i > 0) {
         const opTok = ops[i - 1];
         if (!opTok) break;
@@ -367,7 +368,7 @@ export class AstBuilder {
 
   /** Prefix operators, a primary, index suffixes: `-x[0]` is `-(x[0])`. */
   operand(n: CstNode | undefined): Expr | undefined {
-    if (!n) return undefined;
+    if (!n || n.recoveredNode) return undefined;
     let expr = this.primary(n);
     if (!expr) return undefined;
     const suffixes = n.children["indexSuffix"] as CstNode[] | undefined;
