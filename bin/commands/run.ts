@@ -265,6 +265,10 @@ export async function main(argv: string[]): Promise<number> {
   const lines: string[] = [];
   const mode = plan === undefined ? "in the clear (--plaintext)" : `securely, ${`${checked.parties.length} part${checked.parties.length === 1 ? "y" : "ies"}`} and a dealer in this process`;
   lines.push(`program ${checked.name}: ran ${mode}`);
+  if (bindings.size > 0) {
+    const w = Math.max(...[...bindings.keys()].map((k) => k.length));
+    lines.push("inputs:", ...[...bindings].map(([k, b]) => `  ${k.padEnd(w)}  ${b.path}${b.source === "flag" ? " (--input)" : ""}`));
+  }
   for (const r of reveals) {
     const vals = [...r.values.entries()];
     const first = vals[0]?.[1];

@@ -52,11 +52,6 @@ export function readCsv(text: string, file: string, decl: DeclaredInput, limits:
       throw inputError(decl, file, `line ${r.line} has ${r.cells.length} cells, but line ${rows[0]!.line} has ${width}`);
     }
   }
-  const found = [rows.length, width];
-  if (!fitsShape(found, decl.shape, true)) {
-    const note = header ? ` (line ${headerLine} was read as a header)` : "";
-    throw inputError(decl, file, `expected shape ${showShape(decl.shape)}, found ${rows.length} rows x ${width} columns${note}`);
-  }
   const data = new Float64Array(rows.length * width);
   let k = 0;
   for (const r of rows) {
@@ -66,13 +61,22 @@ export function readCsv(text: string, file: string, decl: DeclaredInput, limits:
       if (tok === "") throw inputError(decl, file, `${where}: empty cell`);
       const v = parseCell(tok, decl.elem);
       if (v === undefined) {
-        const hint = r === rows[0] && !header ? " (a header line is recognised only when none of its cells is a number)" : "";
+        const hint = /[;\t]/.test(tok)
+          ? " (cells must be separated by commas)"
+          : r === rows[0] && !header
+            ? " (a header line is recognised only when none of its cells is a number)"
+            : "";
         throw inputError(decl, file, `${where}: ${quoteToken(tok)} is not a number${hint}`);
       }
       const why = invalidValue(v, decl.elem, limits);
       if (why !== undefined) throw inputError(decl, file, `${where}: ${quoteToken(tok)} ${why}`);
       data[k++] = v;
     }
+  }
+  const found = [rows.length, width];
+  if (!fitsShape(found, decl.shape, true)) {
+    const note = header ? ` (line ${headerLine} was read as a header)` : "";
+    throw inputError(decl, file, `expected shape ${showShape(decl.shape)}, found ${rows.length} rows x ${width} columns${note}`);
   }
   return { data, shape: [...decl.shape] };
 }

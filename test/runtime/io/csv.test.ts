@@ -46,6 +46,12 @@ test("a bad cell gives its editor line (header and blank lines counted) and colu
   t.throws(() => read("1,2\n3,NaN\n", X([2, 2])), { message: "input alice.x (x.csv): line 2, column 2: 'NaN' is not a number" });
 });
 
+test("a semicolon- or tab-separated file gets a hint", (t) => {
+  t.throws(() => read("a;b\n1;2\n", X([2])), {
+    message: "input alice.x (x.csv): line 2, column 1: '1;2' is not a number (cells must be separated by commas)",
+  });
+});
+
 test("ragged rows are rejected", (t) => {
   t.throws(() => read("h1,h2\n1,2\n3,4,5\n", X([2, 2])), { message: "input alice.x (x.csv): line 3 has 3 cells, but line 2 has 2" });
 });
