@@ -47,14 +47,14 @@ test("a worker's error rejects the run with that party's message, and nothing ha
   const x = tensor(testData(64, 2, 11), [8, 8]);
   x.data[9] = 1e6; // beyond the fixed-point range at f = 16
   const t0 = performance.now();
-  await t.throwsAsync(runInProcess(plan, new Map([["alice.x", x], ["bob.y", tensor(new Float64Array(64), [8, 8])]]), { timeoutMs: 20_000 }), {
+  await t.throwsAsync(runInProcess(plan, new Map([["alice.x", x], ["bob.y", tensor(new Float64Array(64), [8, 8])]]), { timeoutMs: 120_000 }), {
     name: "UserError",
     message:
       "party alice: input alice.x: the value at row 2, column 2 is outside the fixed-point range: " +
       "|value| must be below 2^15 = 32768 at precision 16; rescale the data, or lower the program's precision",
   });
-  // well before the other parties' 20 s receive timeout: the failure was propagated
-  t.true(performance.now() - t0 < 10_000);
+  // before the other parties' 120 s receive timeout: the failure was propagated, not waited out
+  t.true(performance.now() - t0 < 100_000);
 });
 
 test("an internal failure at one party ends the run with that party's message", async (t) => {
