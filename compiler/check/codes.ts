@@ -339,6 +339,11 @@ export const CHECK_ENTRIES = {
     "precision out of range",
     "`program p precision N` sets the number of fractional bits of fixed-point values, 1..40 (default 16). Values must fit in 64 bits with room for products before truncation, so large N leaves little room for the integer part.",
   ),
+  tooDeep: entry(
+    "E0901",
+    "expression nested too deeply",
+    "An expression may nest at most 1000 operations (a chain `x + x + … + x` of 1000 terms, or calls inside calls). Such expressions are almost always generated; split them into several `let`s.\n\n    let s1 = x1 + x2 + … + x500\n    let s2 = x501 + … + x1000\n    let total = s1 + s2",
+  ),
 } as const satisfies Record<string, Entry>;
 
 export type CheckCodeName = keyof typeof CHECK_ENTRIES;

@@ -3,7 +3,7 @@
 // `var`s carried over from the previous pass (the fixpoint, see index.ts).
 // It holds no checking rules: those live in expr/, stmt/, builtins.ts and program.ts.
 
-import type { FnDecl, Span } from "../../grammar/ast.js";
+import type { Expr, FnDecl, Span } from "../../grammar/ast.js";
 import type { Diagnostic } from "../../grammar/diagnostic.js";
 import { joinVisibility, sameVisibility, type Visibility } from "../../runtime/plan/visibility.js";
 import type { CheckCodeName } from "./codes.js";
@@ -46,6 +46,8 @@ export class Checker {
   pendingConsts = new Map<string, Span>();
   /** True while evaluating a const's value. */
   inConst = false;
+  /** Expressions too deep to check (already reported; see depth.ts). */
+  deepExpressions = new Set<Expr>();
   /** Names of top-level let/var bindings (to explain why a const cannot use them). */
   topLevelBindings = new Set<string>();
   /** Visibility each var reached in the previous pass, by var key. */

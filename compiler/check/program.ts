@@ -8,6 +8,7 @@ import type { Checker } from "./context.js";
 import { constValue } from "./consteval.js";
 import { declareGlobal } from "./declare.js";
 import { checkExpr } from "./expr/expression.js";
+import { findDeepExpressions } from "./depth.js";
 import { findRecursion } from "./functions.js";
 import { symSpan } from "./scope.js";
 import { showShape } from "./shapes.js";
@@ -124,6 +125,7 @@ export function checkProgram(cx: Checker, p: Program): CheckedProgram {
       precision = p.precision;
     }
   }
+  cx.deepExpressions = findDeepExpressions(cx, p);
   const of = <K extends string>(kind: K) => p.items.filter((i) => i.kind === kind);
   declareParties(cx, of("PartyDecl") as PartyDecl[]);
   const inputs = declareInputs(cx, of("InputDecl") as InputDecl[]);

@@ -148,6 +148,13 @@ const cases: Record<string, Case> = {
   "reveal of an unnamed expression": { src: P + "reveal x + y to a", code: "E0801", message: "a revealed expression needs a name", line: 5, col: 8, hint: "add `as name`: reveal … as result to …" },
   "two reveals of one name": { src: P + "reveal x to a\nreveal y as x to b", code: "E0802", message: "two reveals are named `x`", line: 6, col: 13 },
   "receiver listed twice": { src: P + "reveal x to a, a", code: "E0803", message: "`a` is listed twice", line: 5, col: 16 },
+  "expression nested too deeply": {
+    src: P + "let z = " + Array.from({ length: 1001 }, () => "x").join(" + "),
+    code: "E0901",
+    message: "this expression is nested more than 1000 levels deep",
+    line: 5,
+    col: 9,
+  },
   "precision out of range": { src: "program t precision 50\nparty a", code: "E0900", message: "precision 50 is out of range", line: 1, col: 21 },
 };
 

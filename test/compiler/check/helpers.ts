@@ -1,6 +1,9 @@
-// Test helpers for the checker: check a program from text, find bindings and reveals.
+// Test helpers for the checker: check a program from text (parse + check only, so tests see
+// the checker's own output, before compiler/autodiff expands grad), find bindings, reveals.
 
-import { checkSource } from "../../../compiler/frontend.js";
+import { check } from "../../../compiler/check/index.js";
+import { parse } from "../../../grammar/index.js";
+import type { Diagnostic } from "../../../grammar/diagnostic.js";
 import type { Binding, CheckedProgram, TExpr, TStmt } from "../../../compiler/check/typed.js";
 import { renderDiagnostics } from "../../../grammar/diagnostic.js";
 import { showVisibility } from "../../../runtime/plan/visibility.js";
@@ -8,14 +11,20 @@ import { showVisibility } from "../../../runtime/plan/visibility.js";
 export const FILE = "t.mpc";
 
 /** Check `src`; throws with the rendered diagnostics if it does not check clean. */
+function checkText(src: string): { program?: CheckedProgram; diagnostics: Diagnostic[] } {
+  const parsed = parse(src, FILE);
+  if (!parsed.program || parsed.diagnostics.length > 0) return { diagnostics: parsed.diagnostics };
+  return check(parsed.program, src);
+}
+
 export function ok(src: string): CheckedProgram {
-  const r = checkSource(src, FILE);
+  const r = checkText(src);
   if (!r.program || r.diagnostics.length > 0) throw new Error(`expected no diagnostics:\n${renderDiagnostics(r.diagnostics, src)}`);
   return r.program;
 }
 
 export function diags(src: string) {
-  return checkSource(src, FILE).diagnostics;
+  return checkText(src).diagnostics;
 }
 
 export function* statements(stmts: readonly TStmt[]): Generator<TStmt> {
