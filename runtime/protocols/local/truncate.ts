@@ -5,7 +5,24 @@
 import { type LocalFn, ringArg } from "./types.js";
 
 const OFFSET = 1n << 62n;
-const LOW63 = (1n << 63n) - 1n;
+
+/** dst = (src mod 2^63) >> k (logical) on little-endian (lo, hi) int32 pairs, 0 <= k <= 62. */
+function shrLow63Pairs(src: Int32Array, dst: Int32Array, k: number): void {
+  for (let i = 0; i < src.length; i += 2) {
+    const lo = src[i]!;
+    const hi = src[i + 1]! & 0x7fffffff;
+    if (k === 0) {
+      dst[i] = lo;
+      dst[i + 1] = hi;
+    } else if (k < 32) {
+      dst[i] = (lo >>> k) | (hi << (32 - k));
+      dst[i + 1] = hi >>> k;
+    } else {
+      dst[i] = hi >>> (k - 32);
+      dst[i + 1] = 0;
+    }
+  }
+}
 
 function bitsAttr(fn: string, attrs: Record<string, unknown>): bigint {
   const b = attrs["bits"];
@@ -82,19 +99,23 @@ export const trunc_unmask: LocalFn = (ctx, args, attrs) => {
   const k = bitsAttr("trunc_unmask", attrs);
   const wScale = 1n << (63n - k);
   const offShift = 1n << (62n - k);
-  const first = ctx.index === 0;
   const out = new BigUint64Array(m.length);
-  for (let i = 0; i < m.length; i++) {
-    const mi = m[i]!;
-    const msb = mi >> 63n;
-    // w share: msb ? party0(1) - r_msb : r_msb
-    let w = msb === 1n ? -rMsb[i]! : rMsb[i]!;
-    let z = -rLow[i]!;
-    if (first) {
-      w += msb;
-      z += ((mi & LOW63) >> k) - offShift;
+  // every expression is truncated with asUintN so V8 keeps it in native 64-bit arithmetic;
+  // w = m_msb ? 1 - r_msb : r_msb is written r_msb + m_msb - 2 m_msb r_msb (the 1 at party 0)
+  if (ctx.index === 0) {
+    // (m mod 2^63) >> k first, on 32-bit halves (a BigInt shift by a variable amount is slow)
+    shrLow63Pairs(new Int32Array(m.buffer, m.byteOffset, 2 * m.length), new Int32Array(out.buffer), Number(k));
+    for (let i = 0; i < m.length; i++) {
+      const msb = BigInt.asUintN(64, m[i]! >> 63n);
+      const r = rMsb[i]!;
+      out[i] = BigInt.asUintN(64, out[i]! - offShift - rLow[i]! + (r + msb - ((msb * r) << 1n)) * wScale);
     }
-    out[i] = BigInt.asUintN(64, z + w * wScale);
+  } else {
+    for (let i = 0; i < m.length; i++) {
+      const msb = BigInt.asUintN(64, m[i]! >> 63n);
+      const r = rMsb[i]!;
+      out[i] = BigInt.asUintN(64, (r - ((msb * r) << 1n)) * wScale - rLow[i]!);
+    }
   }
   return [{ data: out, shape: [...mt.shape] }];
 };

@@ -202,7 +202,7 @@ for (const n of [3, 4]) {
   test(`trunc_mask/trunc_unmask give floor(x / 2^f) or one more for every |x| < 2^62 (${n} parties)`, (t) => {
     const xs = randomSigned(20000, 62);
     xs.push(0n, -1n, 1n, (1n << 62n) - 1n, -((1n << 62n) - 1n), 1n << 61n, -(1n << 61n));
-    for (const bits of [1, 16, 40]) {
+    for (const bits of [0, 1, 16, 40]) {
       const len = xs.length;
       const r = full([len]);
       const rMsb = ring(values(r).map((v) => v >> 63n), [len]);
