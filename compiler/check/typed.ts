@@ -39,6 +39,20 @@ export interface Binding {
 /** Attribute values of an op: axis, shapes, slice bounds, clip bounds, … */
 export type Attr = number | boolean | string | number[] | (number | null)[][];
 
+// How the checker builds expressions (see docs/language.md for the language side):
+// - `const`: literals and uses of `const` declarations (consts are inlined as their value;
+//   no Binding of kind "const" is emitted). An int literal used where a fixed is needed is
+//   retyped to fixed in place (same value).
+// - Mixed int/fixed operands of an op: the int one is wrapped in an explicit
+//   `cast` op ({ to: "fixed" }), so no arithmetic op sees mixed element types.
+// - `slice` attrs.ranges: one entry per axis of the operand, [start, end] for a slice
+//   (0 <= start < end <= n, negative bounds already resolved) or [i, null] for an index
+//   (the axis is dropped). Reductions have attrs.keepdims always and attrs.axis (0-based)
+//   only when reducing one axis; softmax/log_softmax always have attrs.axis (0-based);
+//   transpose always has attrs.perm.
+// - Inlined fn calls: `let` statements for the parameters (kind "param") and the body's
+//   statements come before the statement containing the call, in the same block; the
+//   call's value is the returned expression.
 export type TExpr =
   | { k: "const"; value: number | boolean; type: ValueType; span: Span }
   | { k: "input"; input: InputInfo; type: ValueType; span: Span }

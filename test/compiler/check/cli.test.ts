@@ -78,6 +78,17 @@ test("--json prints the summary as JSON", async (t) => {
   );
 });
 
+test("--json on a bad program prints the diagnostics as JSON and exits 1", async (t) => {
+  const r = await mpc("check", bad, "--json");
+  t.is(r.code, 1);
+  const out = JSON.parse(r.stdout) as { ok: boolean; diagnostics: { code: string; span: { line: number; col: number } }[] };
+  t.false(out.ok);
+  t.deepEqual(
+    out.diagnostics.map((d) => `${d.span.line}:${d.span.col} ${d.code}`),
+    ["4:11 E0300", "5:13 E0800"],
+  );
+});
+
 test("usage errors and unreadable files exit 2 without a stack trace", async (t) => {
   const none = await mpc("check");
   t.is(none.code, 2);

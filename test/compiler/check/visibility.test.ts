@@ -97,3 +97,18 @@ test("reveals keep the visibility the value had and list receivers in declaratio
     ["mine", "private(a)", "a"],
   ]);
 });
+
+test("a var local to a fn has its own fixpoint at each call", (t) => {
+  const p = ok(P + "fn acc(u) {\n  var s = zeros(3, 4)\n  for i in 0..2 { s = s + u }\n  return s\n}\nlet pa = acc(x)\nlet ps = acc(x + y)\nlet pp = acc(1)");
+  t.deepEqual(
+    bindings(p, "s").map((b) => showVisibility(b.type.vis)),
+    ["private(a)", "secret", "public"],
+  );
+  t.is(typeOf(p, "ps"), "secret fixed[3, 4]");
+});
+
+test("a var declared in a loop body is fresh each iteration but has one visibility", (t) => {
+  const p = ok(P + "for i in 0..3 {\n  var v = zeros(3, 4)\n  let before = v\n  v = v + y\n}");
+  t.is(typeOf(p, "v"), "private(b) fixed[3, 4]");
+  t.is(typeOf(p, "before"), "private(b) fixed[3, 4]");
+});
