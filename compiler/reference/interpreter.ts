@@ -2,7 +2,8 @@
 // with the same semantics as the secure run (statements in program order, loops unrolled at
 // run time, public `if`s, `var`s reassigned, every reveal recorded in order). It is the oracle
 // every secure-vs-plaintext test compares against, and what `mpc run --plaintext` runs.
-// It must never approximate: every op is runtime/clear's exact float64 kernel.
+// It must never approximate: every op is runtime/clear's exact float64 kernel. `grad` arrives
+// already expanded by the front end's autodiff; a grad node that is still present is refused.
 
 import { UserError } from "../../grammar/diagnostic.js";
 import { type ClearTensor, evalClearOp, showShape } from "../../runtime/clear/index.js";

@@ -83,6 +83,23 @@ test("feature_aggregation: 10 epochs of logistic regression on standardised join
   t.true(correct / 569 > 0.95, `accuracy ${correct / 569}`);
 });
 
+test("data_labeling: logistic regression with autodiff gradients matches hand-written ones", (t) => {
+  const out = runProgram("data_labeling");
+  const z = standardise(table("data_labeling", "clinic.x.csv"));
+  const y = col(table("data_labeling", "pathology_lab.y.csv"), 0);
+  let w = new Array<number>(30).fill(0);
+  let b = 0;
+  for (let epoch = 0; epoch < 10; epoch++) {
+    // d bce / d logit = (p - y) / n (no probability reaches the 1e-7 clip here).
+    const err = z.map((r, i) => 1 / (1 + Math.exp(-(r.reduce((s, v, j) => s + v * w[j]!, 0) + b))) - y[i]!);
+    w = w.map((wj, j) => wj - 1.0 * (z.reduce((s, r, i) => s + r[j]! * err[i]!, 0) / 569));
+    b -= 1.0 * (err.reduce((s, e) => s + e, 0) / 569);
+  }
+  const gotW = Array.from(out.get("w")!.value.data);
+  t.true(gotW.every((v, j) => Math.abs(v - w[j]!) < 1e-9), `${gotW} vs ${w}`);
+  t.true(Math.abs(out.get("b")!.value.data[0]! - b) < 1e-9);
+});
+
 test("model_hiding: the MLP's classes match a forward pass here, and are mostly right", (t) => {
   const out = runProgram("model_hiding");
   const z = standardise(table("model_hiding", "data_owner.x.csv"));
