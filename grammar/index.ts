@@ -98,7 +98,7 @@ function parseUnguarded(source: string, file: string): ParseResult {
     return { diagnostics: finish(diagnostics) };
   }
 
-  const { cst, errors } = parseTokens(lexed.tokens);
+  const { cst, errors, stoppedAt } = parseTokens(lexed.tokens);
   const messages = new SyntaxMessages(file, source, lexed.tokens);
   // A parse error on the same line after a lexical error (a bad character, a malformed
   // number) is almost always its echo: `a & b` must not also say "expected '=' after 'b'".
@@ -110,18 +110,29 @@ function parseUnguarded(source: string, file: string): ParseResult {
   }
   const seen = new Set<number>();
   let lastIndex = -Infinity;
+  let lastLine = 0;
   for (const e of errors) {
     const index = messages.errorIndex(e);
-    // Panic mode, as in yacc: errors within two tokens of the last reported one are almost
-    // always its consequences.
-    if (index - lastIndex <= 2) continue;
     const d = messages.diagnose(e);
     if (!d || seen.has(d.span.offset)) continue;
+    // Panic mode, as in yacc: an error within two tokens of the last reported one, on the
+    // same line, is almost always its consequence.
+    if (index - lastIndex <= 2 && d.span.line === lastLine) continue;
     const lexical = lexicalErrorAt.get(d.span.line);
     if (lexical !== undefined && lexical <= d.span.offset) continue;
     seen.add(d.span.offset);
     lastIndex = index;
+    lastLine = d.span.line;
     diagnostics.push(d);
+  }
+
+  if (stoppedAt) {
+    diagnostics.push({
+      code: SyntaxCode.TooManyErrors,
+      severity: "error",
+      message: "too many syntax errors; the rest of the file was not parsed",
+      span: Number.isFinite(stoppedAt.startOffset) ? tokSpan(stoppedAt) : messages.after(lexed.tokens.at(-1)),
+    });
   }
 
   const builder = new AstBuilder(file);

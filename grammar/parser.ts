@@ -6,7 +6,7 @@
 // to-ast.ts, which keeps the rule depth per nesting level small (no stack overflow on deep
 // but legal programs) and parsing fast.
 
-import { CstParser, EOF, type CstNode, type IOrAlt, type IToken, type IParserErrorMessageProvider, type TokenType } from "chevrotain";
+import { CstParser, EOF, type CstNode, type IOrAlt, type IRecognitionException, type IToken, type IParserErrorMessageProvider, type TokenType } from "chevrotain";
 import * as T from "./lexer.js";
 
 /** Chevrotain lets us format messages only as strings. We pass a small JSON record through
@@ -30,6 +30,10 @@ const messageProvider: IParserErrorMessageProvider = {
   buildEarlyExitMessage: ({ ruleName }) => JSON.stringify({ kind: "earlyExit", ruleName } satisfies ErrorInfo),
 };
 
+/** Recognition errors recorded before the parser stops (see SAVE_ERROR). Well above the number
+ *  of diagnostics shown, since many raw errors are echoes that index.ts drops. */
+export const MAX_PARSER_ERRORS = 200;
+
 class MpcParser extends CstParser {
   /** OR alternatives built once, not on every call (chevrotain's documented speed-up; it
    *  matters doubly under tsx, whose keep-names transform renames every `ALT: () => …`). */
@@ -37,9 +41,34 @@ class MpcParser extends CstParser {
   private namedArg?: { GATE: () => boolean; DEF: () => void };
   private elseIf?: { GATE: () => boolean; DEF: () => void };
 
+  /** Set when the parser gave up after MAX_PARSER_ERRORS errors: the token it stopped at. */
+  stoppedAt: IToken | undefined;
+
   constructor() {
     super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, errorMessageProvider: messageProvider });
     this.performSelfAnalysis();
+    this.limitErrors();
+  }
+
+  /** Past MAX_PARSER_ERRORS errors, jump to the end of the input: each recovery costs a
+   *  follow-set search, and a file of thousands of errors (or not .mpc at all) must still be
+   *  reported quickly. The partial CST built so far is kept. SAVE_ERROR and
+   *  moveToTerminatedState are chevrotain internals (stable since v6, not in its typings). */
+  private limitErrors(): void {
+    const self = this as unknown as {
+      SAVE_ERROR(e: IRecognitionException): IRecognitionException;
+      moveToTerminatedState(): void;
+    };
+    const save = self.SAVE_ERROR.bind(this);
+    self.SAVE_ERROR = (error) => {
+      if (this.stoppedAt) return error;
+      if (this.errors.length >= MAX_PARSER_ERRORS) {
+        this.stoppedAt = error.token;
+        self.moveToTerminatedState();
+        return error;
+      }
+      return save(error);
+    };
   }
 
   // ------------------------------------------------------------ program and items
@@ -347,12 +376,15 @@ export interface SyntaxErrorRecord {
 export interface CstResult {
   cst: CstNode;
   errors: SyntaxErrorRecord[];
+  /** The token where parsing stopped after too many errors, if it did. */
+  stoppedAt?: IToken;
 }
 
 /** Parse a token vector (from lexer.ts). Chevrotain recovers from errors itself; we only
  *  decode what it recorded. */
 export function parseTokens(tokens: IToken[]): CstResult {
   parser.input = tokens;
+  parser.stoppedAt = undefined;
   const cst = parser.program();
   const errors: SyntaxErrorRecord[] = parser.errors.map((e) => {
     let info: ErrorInfo;
@@ -364,8 +396,9 @@ export function parseTokens(tokens: IToken[]): CstResult {
     const prev = (e as { previousToken?: IToken }).previousToken;
     return { info, token: e.token, previousToken: prev, ruleStack: e.context?.ruleStack ?? [] };
   });
+  const stoppedAt = parser.stoppedAt;
   parser.input = [];
-  return { cst, errors };
+  return stoppedAt ? { cst, errors, stoppedAt } : { cst, errors };
 }
 
 export { EOF };

@@ -199,6 +199,14 @@ test("the number of reported errors is capped", (t) => {
   t.is(d[MAX_DIAGNOSTICS - 1]!.span.line, MAX_DIAGNOSTICS + 1);
 });
 
+test("a file of thousands of errors stops parsing early and says so", (t) => {
+  const src = "program p\n" + "reveal\n".repeat(5_000);
+  const d = parse(src, "many.mpc").diagnostics;
+  t.is(d.length, MAX_DIAGNOSTICS + 1);
+  t.deepEqual(d.slice(0, 2).map(brief), ["2:7 E0008 expected an expression after 'reveal'", "3:7 E0008 expected an expression after 'reveal'"]);
+  t.is(d.at(-1)!.code, "E0013");
+});
+
 test("rendered: location, caret under the offending text, note at the opener", (t) => {
   const src = "program p\nfor i in 0..3 {\n  w = w +\n";
   const r = parse(src, "r.mpc");
