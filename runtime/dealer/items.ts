@@ -72,7 +72,10 @@ export function makeCorrections(item: string, attrs: Record<string, unknown>, la
   const random: RingTensor[] = [];
   layout.forEach((o, k) => {
     if (o.correlated) return;
-    random.push({ data: fullValue(seeds, label, k, size(o.shape)), shape: o.shape });
+    const len = size(o.shape);
+    // an owned output is its owner's stream alone; any other is the sum of every party's
+    const data = o.owner !== undefined ? outputStream(ownerSeed(seeds, o.owner, label), label, k, len) : fullValue(seeds, label, k, len);
+    random.push({ data, shape: o.shape });
   });
   const full = correlate(item, attrs, random);
   const corrections: BigUint64Array[] = [];
@@ -85,6 +88,12 @@ export function makeCorrections(item: string, attrs: Record<string, unknown>, la
     corrections.push(corr);
   });
   return corrections;
+}
+
+function ownerSeed(seeds: readonly Uint8Array[], owner: number, label: string): Uint8Array {
+  const s = seeds[owner];
+  if (!s) throw new Error(`internal: dealer item ${label}: owner ${owner} is not a party`);
+  return s;
 }
 
 /** The sum of every party's stream of output k: the full random value. */
@@ -101,8 +110,8 @@ function fusedCorrection(item: string, layout: DealerOutputLayout[], label: stri
     const [a, b, c] = layout;
     if (!sameDims(a!.shape, c!.shape) || !sameDims(b!.shape, c!.shape)) return undefined;
     const len = size(c!.shape);
-    const av = fullValue(seeds, label, 0, len);
-    const bv = fullValue(seeds, label, 1, len);
+    const av = a!.owner !== undefined ? outputStream(ownerSeed(seeds, a!.owner, label), label, 0, len) : fullValue(seeds, label, 0, len);
+    const bv = b!.owner !== undefined ? outputStream(ownerSeed(seeds, b!.owner, label), label, 1, len) : fullValue(seeds, label, 1, len);
     const others = othersSum(seeds, label, 2, len);
     for (let i = 0; i < len; i++) others[i] = BigInt.asUintN(64, av[i]! * bv[i]! - others[i]!);
     return others;
@@ -129,15 +138,17 @@ function sameDims(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
-/** A party's side: its shares of every output of the item, in layout order. `corrections`
- *  (the last party only) replace its correlated outputs. */
+/** A party's side: its shares of every output of the item, in layout order; `undefined` for an
+ *  output owned by another party. `corrections` (the last party only) replace its correlated
+ *  outputs. `index` is this party's index among the compute parties. */
 export function partyShares(
   item: string,
   attrs: Record<string, unknown>,
   label: string,
   seed: Uint8Array,
   corrections: readonly BigUint64Array[] | undefined,
-): RingTensor[] {
+  index = -1,
+): (RingTensor | undefined)[] {
   const layout = itemLayout(item, attrs);
   let c = 0;
   return layout.map((o, k) => {
@@ -146,6 +157,7 @@ export function partyShares(
       if (!data || data.length !== size(o.shape)) throw new Error(`internal: dealer correction for ${label} output ${o.name} has the wrong size`);
       return { data, shape: [...o.shape] };
     }
+    if (o.owner !== undefined && o.owner !== index) return undefined;
     return { data: outputStream(seed, label, k, size(o.shape)), shape: [...o.shape] };
   });
 }

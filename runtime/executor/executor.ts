@@ -210,7 +210,10 @@ export class PartyExecutor {
       }
       case "dealer": {
         const shares = this.offline.dealerShares(dealerLabel(node.id, iter), node.item, node.attrs);
-        node.out.forEach((id, k) => this.env.set(id, shares[k]!));
+        node.out.forEach((id, k) => {
+          const v = shares[k];
+          if (v !== undefined) this.env.set(id, v);
+        });
         return;
       }
       case "output": {

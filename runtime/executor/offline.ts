@@ -40,14 +40,16 @@ export interface OfflineConfig {
 }
 
 export class OfflineStore {
-  private readonly dealerQueue: { label: string; shares: RingTensor[] }[] = [];
+  private readonly dealerQueue: { label: string; shares: (RingTensor | undefined)[] }[] = [];
   private readonly shareQueue: { label: string; mask: BigUint64Array }[] = [];
   private dealerHead = 0;
   private shareHead = 0;
   private readonly last: boolean;
+  private readonly index: number;
 
   constructor(private readonly cfg: OfflineConfig) {
-    this.last = cfg.plan.parties[cfg.plan.parties.length - 1] === cfg.party;
+    this.index = cfg.plan.parties.indexOf(cfg.party);
+    this.last = this.index === cfg.plan.parties.length - 1;
   }
 
   /** Derive, in plan order, up to `budget` bytes of what the online phase will consume. */
@@ -58,7 +60,7 @@ export class OfflineStore {
       if (used >= budget) break;
       if (step.kind === "dealer") {
         const shares = this.deriveDealer(step.label, step.item, step.attrs);
-        for (const s of shares) used += s.data.byteLength;
+        for (const s of shares) used += s?.data.byteLength ?? 0;
         this.dealerQueue.push({ label: step.label, shares });
       } else {
         const mask = this.deriveMask(step.label, step.owner, step.n);
@@ -69,7 +71,7 @@ export class OfflineStore {
   }
 
   /** This party's shares of a dealer node's item (prepared, or derived now). */
-  dealerShares(label: string, item: string, attrs: Record<string, unknown>): RingTensor[] {
+  dealerShares(label: string, item: string, attrs: Record<string, unknown>): (RingTensor | undefined)[] {
     const next = this.dealerQueue[this.dealerHead];
     if (next) {
       if (next.label !== label) throw new Error(`internal: offline dealer items out of order: ${next.label} prepared, ${label} needed`);
@@ -90,14 +92,14 @@ export class OfflineStore {
     return this.deriveMask(label, owner, n);
   }
 
-  private deriveDealer(label: string, item: string, attrs: Record<string, unknown>): RingTensor[] {
+  private deriveDealer(label: string, item: string, attrs: Record<string, unknown>): (RingTensor | undefined)[] {
     const count = correctionCount(item, attrs);
     let corrections: BigUint64Array[] | undefined;
     if (this.last && count > 0) {
       if (!this.cfg.dealerInbox) throw new Error("internal: the last party has no dealer inbox");
       corrections = this.cfg.dealerInbox.take(label, count);
     }
-    return partyShares(item, attrs, label, this.cfg.dealerSeed, corrections);
+    return partyShares(item, attrs, label, this.cfg.dealerSeed, corrections, this.index);
   }
 
   private deriveMask(label: string, owner: string, n: number): BigUint64Array {

@@ -22,6 +22,7 @@ import {
   sum,
   transpose,
 } from "./linear.js";
+import { beaver_matmul_private, beaver_mul_private, mask_private } from "./private.js";
 import { trunc_local, trunc_mask, trunc_unmask } from "./truncate.js";
 import type { LocalFn } from "./types.js";
 
@@ -42,6 +43,9 @@ export const LOCAL_IMPLS = {
   beaver_mul,
   beaver_square,
   beaver_matmul,
+  mask_private,
+  beaver_mul_private,
+  beaver_matmul_private,
   trunc_local,
   trunc_mask,
   trunc_unmask,

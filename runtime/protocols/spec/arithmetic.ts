@@ -7,6 +7,8 @@
 // Cost of each protocol (n compute parties, s elements of the opened values):
 //   mulSecret, squareSecret, matmulSecret: 1 round, every party sends its shares of the
 //     masked operands to every other party; 1 dealer item (one correction share on the wire).
+//   mulPrivate, matmulPrivate (operands private to two different parties): 1 round, each owner
+//     sends its masked operand to the other owner only; 1 dealer item.
 //   truncate: 2 parties: free (local). n > 2: 1 round, 1 dealer item.
 //   revealTo: 1 round (shares go to the receivers only).
 
@@ -65,6 +67,63 @@ export function matmulSecret(b: PlanBuilder, x: string, y: string, out: ValueSpe
   const [eo, dO] = b.open([e!, d!]);
   const [z] = b.local("beaver_matmul", [eo!, dO!, ta!, tb!, tc!], {}, [out]);
   return rescale(b, z!, out, xi.elem, yi.elem);
+}
+
+/** The one compute party holding a private clear value. */
+function privateOwner(b: PlanBuilder, x: string, what: string): string {
+  const holders = b.info(x).holders.filter((p) => b.ctx.parties.includes(p));
+  if (holders.length !== 1 || b.info(x).kind !== "clear") throw new Error(`internal: ${what} needs a clear value private to one party`);
+  return holders[0]!;
+}
+
+/** The steps shared by mulPrivate and matmulPrivate. */
+function privateProduct(
+  b: PlanBuilder,
+  x: string,
+  y: string,
+  out: ValueSpec,
+  item: "triple_mul" | "triple_matmul",
+  fn: "beaver_mul_private" | "beaver_matmul_private",
+): string {
+  const xi = b.info(x);
+  const yi = b.info(y);
+  const p = privateOwner(b, x, fn);
+  const q = privateOwner(b, y, fn);
+  if (p === q) throw new Error(`internal: ${fn} needs operands private to two different parties`);
+  const [pi, qi] = [b.ctx.parties.indexOf(p), b.ctx.parties.indexOf(q)];
+  const attrs =
+    item === "triple_mul" && sameShape(xi.shape, out.shape) && sameShape(yi.shape, out.shape)
+      ? { shape: out.shape, a_owner: pi, b_owner: qi }
+      : { a: xi.shape, b: yi.shape, c: out.shape, a_owner: pi, b_owner: qi };
+  const [ta, tb, tc] = b.dealer(item, attrs, [
+    { elem: xi.elem, shape: xi.shape, kind: "ring", holders: [p] },
+    { elem: yi.elem, shape: yi.shape, kind: "ring", holders: [q] },
+    { elem: out.elem, shape: out.shape },
+  ]);
+  const [e] = b.local("mask_private", [x, ta!], { elem: xi.elem, owner: p }, [{ elem: xi.elem, shape: xi.shape, kind: "ring", holders: [p] }]);
+  const [d] = b.local("mask_private", [y, tb!], { elem: yi.elem, owner: q }, [{ elem: yi.elem, shape: yi.shape, kind: "ring", holders: [q] }]);
+  const eAtQ = b.send(p, e!, [q]);
+  const dAtP = b.send(q, d!, [p]);
+  const [z] = b.local(fn, [x, dAtP, eAtQ, tb!, tc!], { x_elem: xi.elem, x_owner: p, b_owner: q }, [{ elem: out.elem, shape: out.shape }]);
+  return rescale(b, z!, out, xi.elem, yi.elem);
+}
+
+/**
+ * x * y for x private (clear) to party P and y private to party Q != P, as secret shares,
+ * without sharing either operand. Dealer: a known only to P, b only to Q, c = a*b shared.
+ * P sends E = x - a to Q and Q sends D = y - b to P, in one round (|x| and |y| elements, one
+ * way each). x*y = x*D + E*b + c: P computes x*D + c_P, Q computes E*b + c_Q, others c_i. Then
+ * fixed*fixed is truncated. Each party sees only a value masked by a uniform mask it does not
+ * know. NumPy broadcasting: out.shape is the broadcast shape.
+ */
+export function mulPrivate(b: PlanBuilder, x: string, y: string, out: ValueSpec): string {
+  return privateProduct(b, x, y, out, "triple_mul", "beaver_mul_private");
+}
+
+/** x @ y for x private to P and y private to Q != P: as mulPrivate with a matrix triple;
+ *  one product per party (P: x @ D, Q: E @ b) and one by the dealer (a @ b). */
+export function matmulPrivate(b: PlanBuilder, x: string, y: string, out: ValueSpec): string {
+  return privateProduct(b, x, y, out, "triple_matmul", "beaver_matmul_private");
 }
 
 /** After a product of two fixed-point values the scale is 2^(2f): divide by 2^f. */

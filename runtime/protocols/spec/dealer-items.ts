@@ -14,6 +14,9 @@ export interface DealerOutputLayout {
   name: string;
   shape: number[];
   correlated: boolean;
+  /** A random output known in full to ONE party (its index), e.g. the mask of that party's
+   *  private operand: the value is that party's PRG stream, and no other party gets it. */
+  owner?: number;
 }
 
 export interface DealerItemInfo {
@@ -32,19 +35,32 @@ const shapeAttr = (item: string, attrs: Record<string, unknown>, name: string): 
 
 const out = (name: string, shape: number[], correlated: boolean): DealerOutputLayout => ({ name, shape, correlated });
 
+/** Attach the optional owners of the first two (random) outputs: attrs a_owner / b_owner. */
+function owned(item: string, attrs: Record<string, unknown>, outs: DealerOutputLayout[]): DealerOutputLayout[] {
+  (["a_owner", "b_owner"] as const).forEach((key, k) => {
+    const v = attrs[key];
+    if (v === undefined) return;
+    if (typeof v !== "number" || !Number.isInteger(v) || v < 0) throw new Error(`internal: dealer item ${item}: ${key} must be a party index`);
+    outs[k]!.owner = v;
+  });
+  return outs;
+}
+
 export const DEALER_ITEMS = {
   triple_mul: {
-    doc: "Beaver triple (a, b, c = a * b), elementwise with NumPy broadcasting: attrs {shape} or {a, b, c}",
+    doc:
+      "Beaver triple (a, b, c = a * b), elementwise with NumPy broadcasting: attrs {shape} or {a, b, c}; " +
+      "optional a_owner / b_owner: a (b) known in full to that party only, for a private operand",
     layout(attrs) {
       if (attrs["shape"] !== undefined) {
         const s = shapeAttr("triple_mul", attrs, "shape");
-        return [out("a", s, false), out("b", s, false), out("c", s, true)];
+        return owned("triple_mul", attrs, [out("a", s, false), out("b", s, false), out("c", s, true)]);
       }
-      return [
+      return owned("triple_mul", attrs, [
         out("a", shapeAttr("triple_mul", attrs, "a"), false),
         out("b", shapeAttr("triple_mul", attrs, "b"), false),
         out("c", shapeAttr("triple_mul", attrs, "c"), true),
-      ];
+      ]);
     },
   },
   square_pair: {
@@ -55,13 +71,13 @@ export const DEALER_ITEMS = {
     },
   },
   triple_matmul: {
-    doc: "matrix Beaver triple (A, B, C = A @ B): attrs {a, b, c} shapes",
+    doc: "matrix Beaver triple (A, B, C = A @ B): attrs {a, b, c} shapes; optional a_owner / b_owner as triple_mul",
     layout(attrs) {
-      return [
+      return owned("triple_matmul", attrs, [
         out("A", shapeAttr("triple_matmul", attrs, "a"), false),
         out("B", shapeAttr("triple_matmul", attrs, "b"), false),
         out("C", shapeAttr("triple_matmul", attrs, "c"), true),
-      ];
+      ]);
     },
   },
   trunc_pair: {

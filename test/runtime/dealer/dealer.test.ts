@@ -25,7 +25,7 @@ import { byteUniformity, chiSquareCritical, independence } from "../protocols/st
 function deal(item: string, attrs: Record<string, unknown>, n: number, label = "dealer/n1"): RingTensor[][] {
   const seeds = Array.from({ length: n }, () => randomSeed());
   const corrections = makeCorrections(item, attrs, label, seeds);
-  return seeds.map((s, i) => partyShares(item, attrs, label, s, i === n - 1 ? corrections : undefined));
+  return seeds.map((s, i) => partyShares(item, attrs, label, s, i === n - 1 ? corrections : undefined, i) as RingTensor[]);
 }
 
 /** Per output, the reconstructed value. */
@@ -73,6 +73,29 @@ test("each party's shares are uniform and independent of every other party's and
   // the last party's c (the correction) is independent of its own a and of party 0's c
   t.true(independence(shares[2]![2]!.data, shares[2]![0]!.data, 4) < crit225);
   t.true(independence(shares[2]![2]!.data, shares[0]![2]!.data, 4) < crit225);
+});
+
+test("owned masks: a is its owner's stream alone, b its owner's, the others get nothing, c = a*b", (t) => {
+  for (const [item, attrs] of [
+    ["triple_mul", { shape: [6], a_owner: 2, b_owner: 0 }],
+    ["triple_mul", { a: [3, 1], b: [1, 2], c: [3, 2], a_owner: 0, b_owner: 1 }],
+    ["triple_matmul", { a: [3, 4], b: [4, 2], c: [3, 2], a_owner: 1, b_owner: 2 }],
+  ] as [string, Record<string, unknown>][]) {
+    const n = 3;
+    const seeds = Array.from({ length: n }, () => randomSeed());
+    const corrections = makeCorrections(item, attrs, "dealer/n9", seeds);
+    const shares = seeds.map((s, i) => partyShares(item, attrs, "dealer/n9", s, i === n - 1 ? corrections : undefined, i));
+    const aOwner = attrs["a_owner"] as number;
+    const bOwner = attrs["b_owner"] as number;
+    shares.forEach((sh, i) => {
+      t.is(sh[0] === undefined, i !== aOwner);
+      t.is(sh[1] === undefined, i !== bOwner);
+    });
+    const a = shares[aOwner]![0]!;
+    const b = shares[bOwner]![1]!;
+    const c = reconstruct(shares.map((sh) => sh[2]!));
+    t.deepEqual(values(c), values(item === "triple_matmul" ? ringMatmul(a, b) : ringMul(a, b)));
+  }
 });
 
 test("the masks themselves (a, b of a triple, r of a truncation pair) are uniform, so every opened x - a is", (t) => {
@@ -124,7 +147,7 @@ test("the dealer sends only the last party's corrections, in plan order, loops m
   const [c] = inbox.take(first.label, 1);
   t.is(c!.length, 4);
   // the correction completes the last party's share: with the others' PRG shares it sums to a*b
-  const shares = seeds.map((s, i) => partyShares(first.item, first.attrs, first.label, s, i === 2 ? [c!] : undefined));
+  const shares = seeds.map((s, i) => partyShares(first.item, first.attrs, first.label, s, i === 2 ? [c!] : undefined, i) as RingTensor[]);
   const [a, bb, cc] = opened(shares);
   t.deepEqual(values(cc!), values(ringMul(a!, bb!)));
   t.deepEqual(itemLayout(first.item, first.attrs).map((o) => o.correlated), [false, false, true]);

@@ -11,7 +11,7 @@ import { MessageChannel } from "node:worker_threads";
 import type { ClearTensor } from "../../../runtime/clear/index.js";
 import { evalClearOp } from "../../../runtime/clear/index.js";
 import { runInThread, runParty } from "../../../runtime/executor/index.js";
-import { matmulSecret, mulSecret, revealTo, squareSecret } from "../../../runtime/protocols/spec/arithmetic.js";
+import { matmulPrivate, matmulSecret, mulPrivate, mulSecret, revealTo, squareSecret } from "../../../runtime/protocols/spec/arithmetic.js";
 import {
   addClear,
   castSecret,
@@ -131,6 +131,40 @@ for (const parties of PARTY_SETS) {
       t.deepEqual(g.shape, w.shape, name);
       t.true(maxAbsDiff(g.data, w.data) <= tol, `${name}: ${maxAbsDiff(g.data, w.data)} > ${tol}`);
     }
+  });
+}
+
+for (const parties of PARTY_SETS) {
+  const n = parties.length;
+  test(`products of operands private to two parties match float64 (${n} parties)`, async (t) => {
+    const last = parties[n - 1]!;
+    const plan = buildPlan(
+      parties,
+      [
+        { party: last, name: "x", shape: [6, 4] },
+        { party: "alice", name: "y", shape: [4, 3] },
+        { party: "alice", name: "v", shape: [6, 4] },
+      ],
+      (b, [x, y, v]) => {
+        const spec = (shape: number[]) => ({ elem: "fixed" as const, shape });
+        const mm = matmulPrivate(b, x!, y!, spec([6, 3]));
+        const pr = mulPrivate(b, x!, v!, spec([6, 4]));
+        b.output(revealTo(b, mm, parties), "mm", parties);
+        b.output(revealTo(b, pr, ["bob"]), "pr", ["bob"]);
+      },
+    );
+    const x = tensor(testData(24, 8, 21), [6, 4]);
+    const y = tensor(testData(12, 8, 22), [4, 3]);
+    const v = tensor(testData(24, 8, 23), [6, 4]);
+    const r = await runInThread(plan, new Map([[`${last}.x`, x], ["alice.y", y], ["alice.v", v]]));
+    for (const p of parties) t.true(maxAbsDiff(r.outputs.get(p)!.get("mm")!.data, clear("matmul", [x, y]).data) <= bound(4, 8));
+    t.true(maxAbsDiff(r.outputs.get("bob")!.get("pr")!.data, clear("mul", [x, v]).data) <= bound(1, 8));
+    // the masked operands go between the owners only: a party owning neither operand sends
+    // only in the two truncations (n > 2) and the reveals (mm to all, pr to bob)
+    for (const p of r.stats.perPair) {
+      if (p.from !== last && p.from !== "alice") t.is(p.messages, 3 + (p.to === "bob" ? 1 : 0), `${p.from} -> ${p.to}`);
+    }
+    t.is(r.stats.dealerItems, 2 + (n > 2 ? 2 : 0));
   });
 }
 

@@ -181,6 +181,39 @@ for (const n of NS) {
   });
 }
 
+for (const n of NS) {
+  test(`mask_private and beaver_mul/matmul_private give shares of x*y and x@y for private x, y (${n} parties)`, (t) => {
+    // x private to the last party, y to party 0: b is known to party 0 only, a to the last
+    const [P, Q] = [n - 1, 0];
+    const owner = { x_owner: `p${P}`, b_owner: `p${Q}`, x_elem: "fixed" };
+    for (const [sx, sy, so, fn] of [
+      [[2, 3], [2, 3], [2, 3], "beaver_mul_private"],
+      [[4, 1], [1, 3], [4, 3], "beaver_mul_private"],
+      [[2, 3], [3, 4], [2, 4], "beaver_matmul_private"],
+    ] as [number[], number[], number[], string][]) {
+      const xv = clear(Array.from({ length: sx.reduce((a, d) => a * d, 1) }, (_, i) => i / 4 - 1), sx);
+      const yv = clear(Array.from({ length: sy.reduce((a, d) => a * d, 1) }, (_, i) => 0.5 - i / 8), sy);
+      const a = full(sx);
+      const b = full(sy);
+      const X = ring([...xv.data].map((v) => enc(v)), sx);
+      const Y = ring([...yv.data].map((v) => enc(v)), sy);
+      const prod = (u: RingTensor, v: RingTensor): bigint[] =>
+        fn === "beaver_matmul_private"
+          ? refMatmul(values(u), values(v), sx[0]!, sx[1]!, sy[1]!)
+          : Array.from({ length: so.reduce((q, d) => q * d, 1) }, (_, k) => mod(u.data[bcast(sx, so, k)]! * v.data[bcast(sy, so, k)]!));
+      const c = ring(prod(a, b), so);
+      const cs = split(c, n);
+      // the masks: only the owner computes E (resp. D); everyone else gets nothing
+      const [E] = runLocal("mask_private", n, (i) => [i === P ? xv : undefined, i === P ? a : undefined], { elem: "fixed", owner: `p${P}` });
+      const [D] = runLocal("mask_private", n, (i) => [i === Q ? yv : undefined, i === Q ? b : undefined], { elem: "fixed", owner: `p${Q}` });
+      t.deepEqual(E!.map((v, i) => (i === P ? "E" : v)), E!.map((_, i) => (i === P ? "E" : undefined)));
+      t.deepEqual(values(E![P]!), values(X).map((v, k) => mod(v - a.data[k]!)));
+      const [z] = runLocal(fn, n, (i) => [i === P ? xv : undefined, i === P ? D![Q] : undefined, i === Q ? E![P] : undefined, i === Q ? b : undefined, cs[i]], owner);
+      t.deepEqual(values(reconstruct(z!)), prod(X, Y), `${fn} ${JSON.stringify([sx, sy])}`);
+    }
+  });
+}
+
 test("trunc_local (2 parties) gives floor(x / 2^f) or one more for |x| < 2^40", (t) => {
   const xs = randomSigned(20000, 40);
   xs.push(0n, -1n, 1n, (1n << 39n) - 1n, -(1n << 39n));
