@@ -344,6 +344,11 @@ export const CHECK_ENTRIES = {
     "expression nested too deeply",
     "An expression may nest at most 1000 operations (a chain `x + x + … + x` of 1000 terms, or calls inside calls). Such expressions are almost always generated; split them into several `let`s.\n\n    let s1 = x1 + x2 + … + x500\n    let s2 = x501 + … + x1000\n    let total = s1 + s2",
   ),
+  literalRange: entry(
+    "E0902",
+    "number literal out of range",
+    "A fixed literal must fit the fixed-point format: with N fractional bits (the program's precision, default 16), |value| < 2^(63-N) (about 1.4e14 for N = 16).\n\n    let big = x * 1e20   // error\n    let big = x * 1e12   // fix (if that is what was meant)",
+  ),
 } as const satisfies Record<string, Entry>;
 
 export type CheckCodeName = keyof typeof CHECK_ENTRIES;

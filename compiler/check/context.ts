@@ -36,6 +36,8 @@ export class Checker {
   /** Loop nesting at the current point (for the reveal summary and loop variables). */
   loopDepth = 0;
   parties: string[] = [];
+  /** Fractional bits of fixed point (set from the program header before any expression). */
+  precision = 16;
   fns = new Map<string, FnDecl>();
   /** Fns on a recursion cycle (already reported; their calls are silent errors). */
   cyclicFns = new Set<string>();

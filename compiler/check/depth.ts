@@ -11,37 +11,48 @@ export const MAX_EXPR_DEPTH = 1000;
 
 function depthOf(root: Expr): number {
   let max = 0;
-  const stack: [Expr, number][] = [[root, 1]];
-  while (stack.length > 0) {
-    const [e, d] = stack.pop()!;
-    if (d > max) max = d;
-    if (max > MAX_EXPR_DEPTH) return max;
-    const push = (c: Expr | undefined): void => {
-      if (c) stack.push([c, d + 1]);
-    };
+  // Two parallel stacks (node, depth): no allocation per node beyond the pushes.
+  const nodes: Expr[] = [root];
+  const depths: number[] = [1];
+  while (nodes.length > 0) {
+    const e = nodes.pop()!;
+    const d = depths.pop()!;
+    if (d > max) {
+      max = d;
+      if (max > MAX_EXPR_DEPTH) return max;
+    }
     switch (e.kind) {
       case "UnaryExpr":
-        push(e.operand);
+        nodes.push(e.operand);
+        depths.push(d + 1);
         break;
       case "BinaryExpr":
-        push(e.left);
-        push(e.right);
+        nodes.push(e.left, e.right);
+        depths.push(d + 1, d + 1);
         break;
       case "CallExpr":
-        for (const a of e.args) push(a.value);
+        for (const a of e.args) {
+          nodes.push(a.value);
+          depths.push(d + 1);
+        }
         break;
       case "IndexExpr":
-        push(e.object);
+        nodes.push(e.object);
+        depths.push(d + 1);
         for (const i of e.indices) {
-          if (i.kind === "Index") push(i.value);
-          else {
-            push(i.start);
-            push(i.end);
+          for (const c of i.kind === "Index" ? [i.value] : [i.start, i.end]) {
+            if (c) {
+              nodes.push(c);
+              depths.push(d + 1);
+            }
           }
         }
         break;
       case "ArrayLit":
-        for (const el of e.elements) push(el);
+        for (const el of e.elements) {
+          nodes.push(el);
+          depths.push(d + 1);
+        }
         break;
       default:
         break;

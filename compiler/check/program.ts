@@ -125,6 +125,7 @@ export function checkProgram(cx: Checker, p: Program): CheckedProgram {
       precision = p.precision;
     }
   }
+  cx.precision = precision;
   cx.deepExpressions = findDeepExpressions(cx, p);
   const of = <K extends string>(kind: K) => p.items.filter((i) => i.kind === kind);
   declareParties(cx, of("PartyDecl") as PartyDecl[]);

@@ -17,7 +17,7 @@ export function checkExpr(cx: Checker, e: Expr): TExpr | undefined {
   if (cx.deepExpressions.has(e)) return undefined;
   switch (e.kind) {
     case "NumberLit":
-      return checkNumber(e);
+      return checkNumber(cx, e);
     case "BoolLit":
       return checkBool(e);
     case "Ident":

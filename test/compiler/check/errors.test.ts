@@ -155,6 +155,13 @@ const cases: Record<string, Case> = {
     line: 5,
     col: 9,
   },
+  "fixed literal beyond the fixed-point range": {
+    src: "program t precision 20\nparty a\ninput a.x : fixed\nlet z = x * 1e13",
+    code: "E0902",
+    message: "the literal 1e13 is out of range for fixed point with 20 fractional bits",
+    line: 4,
+    col: 13,
+  },
   "precision out of range": { src: "program t precision 50\nparty a", code: "E0900", message: "precision 50 is out of range", line: 1, col: 21 },
 };
 
