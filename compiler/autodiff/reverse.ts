@@ -288,9 +288,11 @@ class Reverse {
       const info = flow.lets.get(b.id);
       if (!info) return false;
       if (T !== undefined && info.deps.has(T)) return true;
-      // Read (through lets) from an earlier w: worth a warning. A var's history is not: a
-      // value carried from an earlier iteration is meant to be a constant here.
-      for (const t of info.reads) {
+      // Read (through lets) from an earlier w: worth a warning, unless it is a plain copy
+      // (`let w0 = w`, the way to keep an earlier value on purpose). A var's history is not:
+      // a value carried from an earlier iteration is meant to be a constant here.
+      const copy = info.value.k === "ref" && info.value.binding.id === this.wrt.id;
+      if (!copy) for (const t of info.reads) {
         if (this.isWrtToken(t)) {
           this.stale.push(e.span);
           break;
