@@ -58,7 +58,19 @@ const ARITH_HINT = "arithmetic on bool: use select(c, a, b), or to_fixed(c) for 
 /** `cannot add fixed[3, 4] and fixed[5]` with the conflicting dimensions as the hint. */
 function broadcastOrReport(a: Args, cx: Checker, verb: string, x: TExpr, y: TExpr): number[] | undefined {
   const s = broadcast(x.type.shape, y.type.shape);
-  if (s) return s;
+  if (s) {
+    const vec = columnMeetsVector(x.type.shape, y.type.shape) ? y : columnMeetsVector(y.type.shape, x.type.shape) ? x : undefined;
+    if (vec) {
+      const n = vec.type.shape[0]!;
+      cx.warning(
+        "columnVectorBroadcast",
+        a.callSpan,
+        `${/^[A-Za-z_]/.test(a.callee) ? `\`${a.callee}\` of ${showType(x.type)} and ${showType(y.type)}` : `${showType(x.type)} ${a.callee} ${showType(y.type)}`} broadcasts to ${showShape(s)}`,
+        `a column [${n}, 1] against a vector [${n}] makes every pair; for elementwise, make both columns: reshape(…, ${n}, 1)`,
+      );
+    }
+    return s;
+  }
   const c = broadcastConflict(x.type.shape, y.type.shape)!;
   cx.error(
     "broadcastMismatch",
@@ -67,6 +79,13 @@ function broadcastOrReport(a: Args, cx: Checker, verb: string, x: TExpr, y: TExp
     `shapes ${showShape(x.type.shape)} and ${showShape(y.type.shape)} do not broadcast: dimension ${c.x} vs ${c.y} (axis ${c.axis}); each pair must be equal or 1`,
   );
   return undefined;
+}
+
+/** [.., n, 1] against [n] (n > 1): broadcasting makes an n x n outer table, nearly always a
+ *  mistake for "the same n rows" (p - y with p: [569, 1] and y: [569]). */
+function columnMeetsVector(col: readonly number[], vec: readonly number[]): boolean {
+  const n = vec[0];
+  return vec.length === 1 && n !== undefined && n > 1 && col.length >= 2 && col[col.length - 1] === 1 && col[col.length - 2] === n;
 }
 
 function numericBinary(verb: string, result: (e: ElemType) => ElemType) {

@@ -126,6 +126,11 @@ export const CHECK_ENTRIES = {
     "shapes do not broadcast",
     "Elementwise operators broadcast as in NumPy: shapes are aligned at the right, and each pair of dimensions must be equal or one of them 1.\n\n    fixed[569, 15] + fixed[15]      // ok: [15] repeats for each row\n    fixed[569, 15] + fixed[569, 1]  // ok\n    fixed[3, 4] + fixed[5]          // error: 4 vs 5\n\nFix with `transpose`, `reshape` or `sum(…, axis = …, keepdims = true)`.",
   ),
+  columnVectorBroadcast: entry(
+    "W0300",
+    "a column broadcast against a vector (warning)",
+    "An elementwise operation between a column [n, 1] and a vector [n] is valid broadcasting, but it makes an [n, n] table of every pair, which is almost never what was meant (typically predictions [n, 1] minus labels [n]). Give both the same shape.\n\n    let err = p - y                    // p: fixed[569, 1], y: fixed[569] -> fixed[569, 569]\n    let err = p - reshape(y, 569, 1)   // fix: fixed[569, 1]",
+  ),
   matmulMismatch: entry(
     "E0301",
     "matmul dimensions do not match",

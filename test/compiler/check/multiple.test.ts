@@ -63,3 +63,12 @@ test("a fn that is never called gets a warning, and the program is still valid",
   const ds = diags("program t\nparty a\nfn unused(u) { return u }");
   t.deepEqual(ds.map((d) => [d.severity, d.code, d.message]), [["warning", "W0600", "fn `unused` is never called, so its body is not checked"]]);
 });
+
+test("a column broadcast against a vector is a warning, not an error", (t) => {
+  const src = "program t\nparty a\ninput a.p : fixed[5, 1]\ninput a.y : fixed[5]\nlet err = p - y\nlet fine = p - reshape(y, 5, 1)";
+  const ds = diags(src);
+  t.deepEqual(
+    ds.map((d) => [d.severity, d.code, `${d.span.line}:${d.span.col}`, d.message]),
+    [["warning", "W0300", "5:13", "fixed[5, 1] - fixed[5] broadcasts to [5, 5]"]],
+  );
+});
