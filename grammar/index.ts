@@ -108,20 +108,27 @@ function parseUnguarded(source: string, file: string): ParseResult {
     const prev = lexicalErrorAt.get(d.span.line);
     if (prev === undefined || d.span.offset < prev) lexicalErrorAt.set(d.span.line, d.span.offset);
   }
-  const seen = new Set<number>();
-  let lastIndex = -Infinity;
-  let lastLine = 0;
+  const builder = new AstBuilder(file);
+  const program = builder.program(cst);
+
+  // Parser errors and the grammar-level errors of to-ast.ts, in file order, with echoes
+  // dropped.
+  const candidates: { d: Diagnostic; fromParser: boolean }[] = [];
   for (const e of errors) {
-    const index = messages.errorIndex(e);
     const d = messages.diagnose(e);
-    if (!d || seen.has(d.span.offset)) continue;
-    // Panic mode, as in yacc: an error within two tokens of the last reported one, on the
-    // same line, is almost always its consequence.
-    if (index - lastIndex <= 2 && d.span.line === lastLine) continue;
+    if (d) candidates.push({ d, fromParser: true });
+  }
+  for (const d of builder.diagnostics) candidates.push({ d, fromParser: false });
+  // By line; on a line, the parser's own report first (it says where it got stuck).
+  candidates.sort((a, b) => a.d.span.line - b.d.span.line || Number(b.fromParser) - Number(a.fromParser) || a.d.span.offset - b.d.span.offset);
+  let lastLine = 0;
+  for (const { d } of candidates) {
+    // One syntax error per line: after a mistake, chevrotain's recovery often trips again on
+    // the rest of the line (`let y y = concat(a, b)` is one mistake, not four). Statements are
+    // a line each in practice, so this keeps every independent mistake and drops the echoes.
+    if (d.span.line === lastLine) continue;
     const lexical = lexicalErrorAt.get(d.span.line);
     if (lexical !== undefined && lexical <= d.span.offset) continue;
-    seen.add(d.span.offset);
-    lastIndex = index;
     lastLine = d.span.line;
     diagnostics.push(d);
   }
@@ -134,9 +141,6 @@ function parseUnguarded(source: string, file: string): ParseResult {
       span: Number.isFinite(stoppedAt.startOffset) ? tokSpan(stoppedAt) : messages.after(lexed.tokens.at(-1)),
     });
   }
-
-  const builder = new AstBuilder(file);
-  const program = builder.program(cst);
   if (!cst.children["header"]) {
     const first = lexed.tokens[0];
     diagnostics.push({
@@ -147,7 +151,6 @@ function parseUnguarded(source: string, file: string): ParseResult {
       hint: "add a first line such as `program my_program`",
     });
   }
-  diagnostics.push(...builder.diagnostics);
   return { program, diagnostics: finish(diagnostics) };
 }
 
@@ -169,7 +172,7 @@ function finish(diags: Diagnostic[]): Diagnostic[] {
 function checkNumber(text: string, span: Span): Diagnostic | undefined {
   if (!WELL_FORMED_NUMBER.test(text)) {
     const d: Diagnostic = { code: SyntaxCode.MalformedNumber, severity: "error", message: `malformed number '${text}'`, span };
-    d.hint = /^[0-9]+(\.[0-9]+)?[eE]/.test(text)
+    d.hint = /^[0-9]+(\.[0-9]+)?[eE][+-]?$/.test(text)
       ? "an exponent needs digits, e.g. `1e-3`"
       : /^0[xXbBoO]/.test(text)
         ? "numbers are written in decimal"

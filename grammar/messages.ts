@@ -105,6 +105,15 @@ export class SyntaxMessages {
     const expected = e.info.expected ?? "";
     if (expected === "EOF") return unexpected();
 
+    // `x @ w w + b`, `mean mean(x)`, `party a b`: a name right after a complete expression on
+    // the same line looks to the parser like the start of an assignment `w = …`. The mistake
+    // is the name itself (an operator or a comma is missing before it), not a missing `=`.
+    if (expected === "Assign" && rule === "assignStmt" && prev && this.continuesLine(prev)) {
+      const d = this.diag(SyntaxCode.UnexpectedToken, `unexpected token ${this.describe(prev)}`, this.span(prev));
+      d.hint = "is an operator or ',' missing before it?";
+      return d;
+    }
+
     const closer = CLOSERS[expected];
     if (closer) {
       const opener = this.findOpener(prev ?? actual, closer.open);
@@ -151,12 +160,21 @@ export class SyntaxMessages {
         if (rule === "header") what = "a number of fractional bits";
         break;
       case "LCurly":
+        // `for i in 0 10 {`: the range lost its `..`, and `10` is where the parser noticed.
+        if (parentRule === "forStmt" && !this.loopHasRange(prev)) {
+          const d = this.diag(SyntaxCode.ExpectedToken, `expected '..'${afterPrev}`, missingAt);
+          d.hint = "a loop range is written `a..b`, e.g. `for i in 0..10`";
+          return d;
+        }
         what =
           parentRule === "forStmt" ? "'{' after the loop range"
           : parentRule === "ifStmt" ? (prev?.image === "else" ? "'{' after 'else'" : "'{' after the condition of 'if'")
           : parentRule === "fnDecl" ? "'{' to start the function body"
           : "'{'";
         return this.diag(SyntaxCode.ExpectedToken, `expected ${what}`, missingAt);
+      case "Assign":
+        if (rule === "assignStmt" && actual?.image === ".") hint = "is 'input' missing? inputs are declared as `input party.name : type`";
+        break;
       case "Dot":
         hint = "inputs are declared as `input party.name : type`, e.g. `input hospital_a.xa : fixed[569, 15]`";
         break;
@@ -192,6 +210,26 @@ export class SyntaxMessages {
     if (t.tokenType.name === "NumberLiteral" || t.tokenType.name === "Identifier" || img === "(" || img === "[")
       return "a statement starts with a keyword (let, var, for, if, reveal, return) or `name =`; is an operator missing?";
     return undefined;
+  }
+
+  /** Whether token t follows, on its own line, a token that ends an expression (not a
+   *  statement separator or the start of the file). */
+  continuesLine(t: IToken): boolean {
+    const i = this.indexOf(t);
+    const before = i > 0 ? this.tokens[i - 1] : undefined;
+    if (!before || before.endLine !== t.startLine) return false;
+    return !["{", "}", ";", "(", "[", ","].includes(before.image) && before.tokenType.name !== "Program";
+  }
+
+  /** Whether the `for` header ending at token t already has its `..`. */
+  loopHasRange(t: IToken | undefined): boolean {
+    if (!t) return false;
+    for (let i = this.indexOf(t); i >= 0; i--) {
+      const img = this.tokens[i]!.image;
+      if (img === "..") return true;
+      if (img === "for") return false;
+    }
+    return false;
   }
 
   /** The innermost unclosed `open` delimiter at or before token t (scanning backwards). */

@@ -195,8 +195,12 @@ class MpcParser extends CstParser {
     this.CONSUME(T.Identifier);
     this.CONSUME(T.In);
     this.SUBRULE(this.expression, { LABEL: "from" });
-    this.CONSUME(T.DotDot);
-    this.SUBRULE2(this.expression, { LABEL: "to" });
+    // The range's `..` is optional here so that `for i in n { … }` (a forgotten range) is one
+    // error, reported by to-ast.ts, and the loop body still parses as a body.
+    this.OPTION(() => {
+      this.CONSUME(T.DotDot);
+      this.SUBRULE2(this.expression, { LABEL: "to" });
+    });
     this.SUBRULE(this.block);
   });
 

@@ -2,6 +2,7 @@
 // every node its source span. It must tolerate the partial trees chevrotain's error recovery
 // leaves behind: a construct with a missing required part, or an expression chevrotain had to
 // re-synchronise, is dropped, never filled with made-up nodes. The only errors it reports are
+// what the grammar accepts on purpose to recover better (a `for` without its `..`) and
 // literals that are well-formed numbers but not whole where a whole number is needed (shape
 // dimensions, precision); everything else comes from the parser (messages.ts) and index.ts.
 
@@ -248,6 +249,15 @@ export class AstBuilder {
     const from = this.expression(node(n, "from"));
     const to = this.expression(node(n, "to"));
     const body = this.block(node(n, "block"));
+    if (from && !n.children["DotDot"] && body) {
+      this.diagnostics.push({
+        code: SyntaxCode.ExpectedToken,
+        severity: "error",
+        message: "expected a range `a..b` after 'in'",
+        span: from.span,
+        hint: "a loop range is written `a..b`, e.g. `for i in 0..10`",
+      });
+    }
     if (!kw || !variable || !from || !to || !body || !tok(n, "In") || !tok(n, "DotDot")) return undefined;
     return { kind: "ForStmt", variable, from, to, body: body.stmts, span: joinSpans(this.span(kw), body.span) };
   }

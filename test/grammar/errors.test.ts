@@ -159,11 +159,32 @@ test("three mistakes of different kinds: lexical, missing token, unclosed delimi
   ]);
 });
 
-test("two mistakes on one if/else statement are both reported", (t) => {
-  const src = "program p\nif a > { x = 1 } else { y = }\nreveal q to all";
+test("two mistakes in one if/else statement are both reported", (t) => {
+  const src = "program p\nif a > {\n  x = 1\n} else {\n  y =\n}\nreveal q to all";
   const r = parse(src, "i.mpc");
-  t.deepEqual(r.diagnostics.map(brief), ["2:8 E0008 expected an expression after '>'", "2:29 E0008 expected an expression after '='"]);
+  t.deepEqual(r.diagnostics.map(brief), ["2:8 E0008 expected an expression after '>'", "5:6 E0008 expected an expression after '='"]);
+  // The broken if is left out of the partial AST; what follows it is kept.
   t.deepEqual(r.program!.items.map((i) => i.kind), ["RevealStmt"]);
+});
+
+test("a forgotten loop range is one error and the body still parses", (t) => {
+  const src = "program p\nfor i in n {\n  x = 1\n}\nfor j in range(10) { y = 2 }\nlet z = 1 +";
+  t.deepEqual(parse(src, "r.mpc").diagnostics.map(brief), [
+    "2:10 E0010 expected a range `a..b` after 'in'",
+    "5:10 E0010 expected a range `a..b` after 'in'",
+    "6:12 E0008 expected an expression after '+'",
+  ]);
+});
+
+test("a name where an operator or comma belongs is reported as that name", (t) => {
+  const src = "program p\nparty a b\nlet x = f(a) g(b)\nlet s = x - mean mean(x, axis = 0)\n";
+  const r = parse(src, "n.mpc");
+  t.deepEqual(r.diagnostics.map(brief), [
+    "2:9 E0003 unexpected token 'b'",
+    "3:14 E0003 unexpected token 'g'",
+    "4:18 E0003 unexpected token 'mean'",
+  ]);
+  t.true(r.diagnostics.every((d) => d.hint === "is an operator or ',' missing before it?"));
 });
 
 test("an error's consequences are not reported again", (t) => {
@@ -174,6 +195,9 @@ test("an error's consequences are not reported again", (t) => {
     "program p\nlet y = f(a b)", //         `b)` would look like an assignment
     "program p\nif x > 0 y = 1", //         the inserted `{` would never be closed
     "program p\nlet x = 1 2 3 4 5 6 7 8",
+    "program p\nlet y y = concat(y0, y1, y2, axis = 0)", // one mistake, not four
+    "program p\nlet e = sigmoid(x @ w w + b) - y",
+    "program p\nfor i in 0 10 {\n  x = 1\n}",
   ]) {
     t.is(parse(src, "c.mpc").diagnostics.length, 1, src);
   }
