@@ -1,9 +1,12 @@
 // Secure 2-party protocols end to end through runInProcess (each party and the dealer in its
 // own worker thread): matmul 256^3 and 1024^3 and an elementwise multiply of 10^6 elements,
-// one input per party. Reported: the dealer's offline time, the online time, their sum,
-// rounds and bytes, beside plaintext tfjs (wasm backend) on the same shapes in this process.
-// The plans stop at the secret-shared product (no reveal), so the protocol's own round count
-// shows; worker start-up is not included (it is paid once per run, not per operation).
+// one input per party, each with the private-operand protocol and with both operands shared
+// first. Reported: the offline phase (dealer, and the parties deriving their randomness), the
+// online phase, their sum, rounds and bytes, beside plaintext tfjs (wasm backend) on the same
+// shapes in this process, as a ratio. The plans stop at the secret-shared product (no
+// reveal), so the protocol's own round count shows. Thread start-up (module loading, kernel
+// probe, JIT warm-up) is reported apart: it is paid once per run, not per operation.
+// MPC_BENCH_CASES=word,word selects cases by name.
 
 import { measure, table } from "./harness.js";
 import type { Bench } from "./harness.js";
@@ -11,20 +14,31 @@ import { runInProcess, type RunResult } from "../runtime/executor/index.js";
 import type { Plan } from "../runtime/plan/plan.js";
 import { PLAN_FORMAT, PLAN_VERSION } from "../runtime/plan/plan.js";
 import { PlanBuilder } from "../runtime/protocols/builder.js";
-import { matmulSecret, mulSecret } from "../runtime/protocols/spec/arithmetic.js";
+import { matmulPrivate, matmulSecret, mulPrivate, mulSecret } from "../runtime/protocols/spec/arithmetic.js";
 import { initTf } from "../runtime/ring/tf.js";
 
 const PARTIES = ["alice", "bob"];
 
-function plan(kind: "matmul" | "mul", xs: number[], ys: number[], out: number[]): Plan {
+/** "private": the operands stay with their owners (mulPrivate / matmulPrivate, what the
+ *  compiler emits for private(alice) op private(bob)); "shared": both are secret-shared first
+ *  and multiplied with Beaver's protocol (what any secret operands get). */
+function plan(kind: "matmul" | "mul", protocol: "private" | "shared", xs: number[], ys: number[], out: number[]): Plan {
   const b = new PlanBuilder({ parties: PARTIES, precision: 16 });
-  const x = b.share(b.input("alice", "x", { elem: "fixed", shape: xs }), "alice");
-  const y = b.share(b.input("bob", "y", { elem: "fixed", shape: ys }), "bob");
+  const xi = b.input("alice", "x", { elem: "fixed", shape: xs });
+  const yi = b.input("bob", "y", { elem: "fixed", shape: ys });
   const spec = { elem: "fixed" as const, shape: out };
-  if (kind === "matmul") matmulSecret(b, x, y, spec);
-  else mulSecret(b, x, y, spec);
-  let round = 0;
-  for (const n of b.body) if (n.kind === "open") n.round = round++;
+  if (protocol === "private") {
+    if (kind === "matmul") matmulPrivate(b, xi, yi, spec);
+    else mulPrivate(b, xi, yi, spec);
+  } else {
+    const x = b.share(xi, "alice");
+    const y = b.share(yi, "bob");
+    if (kind === "matmul") matmulSecret(b, x, y, spec);
+    else mulSecret(b, x, y, spec);
+  }
+  // one round: the opens (or the two sends) of the product
+  const round = 1;
+  for (const n of b.body) if (n.kind === "open" || n.kind === "send") n.round = 0;
   return {
     format: PLAN_FORMAT,
     version: PLAN_VERSION,
@@ -51,19 +65,24 @@ function data(n: number): Float64Array {
 
 const bench: Bench = async () => {
   const { tf, backend } = await initTf();
-  const cases: { name: string; kind: "matmul" | "mul"; xs: number[]; ys: number[]; out: number[]; target: number; reps: number }[] = [
-    { name: "matmul 256x256 @ 256x256", kind: "matmul", xs: [256, 256], ys: [256, 256], out: [256, 256], target: 38, reps: 7 },
-    { name: "matmul 1024x1024 @ 1024x1024", kind: "matmul", xs: [1024, 1024], ys: [1024, 1024], out: [1024, 1024], target: 1840, reps: 3 },
-    { name: "mul 10^6 elements", kind: "mul", xs: [1_000_000], ys: [1_000_000], out: [1_000_000], target: 58, reps: 7 },
+  type Case = { name: string; kind: "matmul" | "mul"; xs: number[]; ys: number[]; out: number[]; target: number; reps: number };
+  const shapes: Case[] = [
+    { name: "matmul 256", kind: "matmul", xs: [256, 256], ys: [256, 256], out: [256, 256], target: 38, reps: 7 },
+    { name: "matmul 1024", kind: "matmul", xs: [1024, 1024], ys: [1024, 1024], out: [1024, 1024], target: 1840, reps: 3 },
+    { name: "mul 10^6", kind: "mul", xs: [1_000_000], ys: [1_000_000], out: [1_000_000], target: 58, reps: 7 },
   ];
+  const only = process.env.MPC_BENCH_CASES?.split(",");
+  const cases = shapes
+    .flatMap((c) => (["private", "shared"] as const).map((protocol) => ({ ...c, protocol, name: `${c.name} (${protocol})` })))
+    .filter((c) => !only || only.some((w) => c.name.includes(w)));
   const rows: (string | number)[][] = [];
   for (const c of cases) {
-    const p = plan(c.kind, c.xs, c.ys, c.out);
+    const p = plan(c.kind, c.protocol, c.xs, c.ys, c.out);
     const x = { data: data(c.xs.reduce((a, d) => a * d, 1)), shape: c.xs };
     const y = { data: data(c.ys.reduce((a, d) => a * d, 1)), shape: c.ys };
     const inputs = new Map([["alice.x", x], ["bob.y", y]]);
     const runs: RunResult[] = [];
-    const wall = await measure(async () => runs.push(await runInProcess(p, inputs, { warmUp: true })), c.reps, 1);
+    await measure(async () => runs.push(await runInProcess(p, inputs, { warmUp: true })), c.reps, 1);
     const totals = runs.map((r) => r.stats.offlineMs + r.stats.onlineMs).sort((a, b) => a - b);
     const offline = runs.map((r) => r.stats.offlineMs).sort((a, b) => a - b);
     const online = runs.map((r) => r.stats.onlineMs).sort((a, b) => a - b);
@@ -79,13 +98,14 @@ const bench: Bench = async () => {
     }, c.reps, 2);
     tx.dispose();
     ty.dispose();
+    const startup = runs.map((r) => r.stats.startupMs).sort((a, b) => a - b);
     rows.push([
       c.name,
+      mid(startup),
       mid(offline),
       mid(online),
       mid(totals),
       c.target,
-      wall.medianMs,
       last.rounds,
       `${(bytes / 1e6).toFixed(2)} MB`,
       `${(last.dealerBytes / 1e6).toFixed(2)} MB`,
@@ -95,7 +115,7 @@ const bench: Bench = async () => {
   }
   table(
     `2-party secure protocols (runInProcess, medians) vs plaintext tfjs-${backend}`,
-    ["case", "offline ms", "online ms", "total ms", "target ms", "wall ms (with start-up)", "rounds", "online bytes", "dealer bytes", "tfjs ms", "ratio"],
+    ["case", "start-up ms", "offline ms", "online ms", "total ms", "target ms", "rounds", "online bytes", "dealer bytes", "tfjs ms", "ratio"],
     rows,
   );
 };
