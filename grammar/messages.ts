@@ -12,6 +12,7 @@ import type { Diagnostic } from "./diagnostic.js";
 import { SyntaxCode } from "./codes.js";
 import type { SyntaxErrorRecord } from "./parser.js";
 import { isRealToken } from "./to-ast.js";
+import { KEYWORDS } from "./lexer.js";
 
 /** How a token type is named in messages. */
 const EXPECTED_TEXT: Record<string, string> = {
@@ -87,8 +88,15 @@ export class SyntaxMessages {
       switch (rule) {
         case "operand":
         case "expression":
-        case "argument":
-          return this.diag(SyntaxCode.ExpectedExpression, `expected an expression${afterPrev}`, missingAt);
+        case "argument": {
+          const d = this.diag(SyntaxCode.ExpectedExpression, `expected an expression${afterPrev}`, missingAt);
+          const hint =
+            prev?.image === "[" && actual?.image === "]"
+              ? "an array literal needs at least one element; for a zero tensor use zeros(…)"
+              : this.expressionHint(actual);
+          if (hint) d.hint = hint;
+          return d;
+        }
         case "indexItem":
           return this.diag(SyntaxCode.ExpectedExpression, `expected an index or a slice${afterPrev}`, missingAt);
         case "typeExpr":
@@ -154,9 +162,11 @@ export class SyntaxMessages {
     switch (expected) {
       case "Identifier":
         what = identifierRole(rule, prev?.image);
+        if (actual && isKeyword(actual)) hint = `'${actual.image}' is a keyword and cannot be used as a name`;
         break;
       case "NumberLiteral":
         if (rule === "typeExpr") what = "a dimension (a whole number)";
+        if (rule === "typeExpr" && actual?.image === "]") hint = "a scalar has no brackets: write `fixed`, not `fixed[]`";
         if (rule === "header") what = "a number of fractional bits";
         break;
       case "LCurly":
@@ -204,11 +214,29 @@ export class SyntaxMessages {
   unexpectedHint(t: IToken | undefined): string | undefined {
     if (!t) return undefined;
     const img = t.image;
+    const i = this.indexOf(t);
+    const before = this.tokens[i - 1]?.image;
+    const twoBefore = this.tokens[i - 2]?.image;
     if (img === "}" || img === ")" || img === "]") return `this '${img}' has no matching '${OPEN_OF[img]}'`;
     if (img === "else") return "'else' must follow the '}' of an 'if' block";
     if (img === "program") return "the `program` header must be the first line of the file";
-    if (t.tokenType.name === "NumberLiteral" || t.tokenType.name === "Identifier" || img === "(" || img === "[")
+    if (img === "," && before === "all") return "'all' already means every party";
+    if (img === "." && twoBefore === ".") return "only inputs are qualified, as `party.input`";
+    if (img === "(" && twoBefore === ".") return "`party.input` is a value, not a function";
+    if (t.tokenType.name === "NumberLiteral" || t.tokenType.name === "Identifier")
       return "a statement starts with a keyword (let, var, for, if, reveal, return) or `name =`; is an operator missing?";
+    return undefined;
+  }
+
+  /** Why a token cannot start an expression, when there is something useful to say. */
+  expressionHint(t: IToken | undefined): string | undefined {
+    if (!t) return undefined;
+    if (t.image === ".") {
+      const next = this.tokens[this.indexOf(t) + 1];
+      if (next && next.tokenType.name === "NumberLiteral" && next.startOffset === t.startOffset + 1)
+        return `write fractions with a leading digit: 0.${next.image}`;
+    }
+    if (isKeyword(t) && !["true", "false"].includes(t.image)) return `'${t.image}' is a keyword and cannot be used as a name`;
     return undefined;
   }
 
@@ -270,6 +298,10 @@ export class SyntaxMessages {
   diag(code: string, message: string, span: Span): Diagnostic {
     return { code, severity: "error", message, span };
   }
+}
+
+function isKeyword(t: IToken): boolean {
+  return KEYWORDS.includes(t.image) && t.tokenType.name !== "Identifier";
 }
 
 function identifierRole(rule: string, prev: string | undefined): string {

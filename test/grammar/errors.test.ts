@@ -113,6 +113,16 @@ test("hints for common mistakes", (t) => {
   t.is(hint("program p\nlet x = 2x"), "put an operator between a number and a name, e.g. `2 * x`");
   t.is(hint("program p\n}"), "this '}' has no matching '{'");
   t.is(hint("let x = 1"), "add a first line such as `program my_program`");
+  t.is(hint("program p\nlet x = .5"), "write fractions with a leading digit: 0.5");
+  t.is(hint("program p\nlet in = 3"), "'in' is a keyword and cannot be used as a name");
+  t.is(hint("program p\nlet x = all + 1"), "'all' is a keyword and cannot be used as a name");
+  t.is(hint("program p\nreveal x to all, b"), "'all' already means every party");
+  t.is(hint("program p\nlet x = []"), "an array literal needs at least one element; for a zero tensor use zeros(…)");
+  t.is(hint("program p\ninput a.x : fixed[]"), "a scalar has no brackets: write `fixed`, not `fixed[]`");
+  t.is(hint("program p\nlet x = a.b.c"), "only inputs are qualified, as `party.input`");
+  t.is(hint("program p\nlet x = a.b(1)"), "`party.input` is a value, not a function");
+  t.is(hint("program p\nlet \u{1F600} = 1"), "names use ASCII letters, digits and '_'");
+  t.is(hint("program p\n centre_2.x2 : fixed"), "is 'input' missing? inputs are declared as `input party.name : type`");
 });
 
 test("three independent mistakes on different lines are all reported", (t) => {
