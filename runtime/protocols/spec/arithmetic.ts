@@ -100,11 +100,13 @@ function privateProduct(
     { elem: yi.elem, shape: yi.shape, kind: "ring", holders: [q] },
     { elem: out.elem, shape: out.shape },
   ]);
-  const [e] = b.local("mask_private", [x, ta!], { elem: xi.elem, owner: p }, [{ elem: xi.elem, shape: xi.shape, kind: "ring", holders: [p] }]);
-  const [d] = b.local("mask_private", [y, tb!], { elem: yi.elem, owner: q }, [{ elem: yi.elem, shape: yi.shape, kind: "ring", holders: [q] }]);
+  const atP = { elem: xi.elem, shape: xi.shape, kind: "ring" as const, holders: [p] };
+  const atQ = { elem: yi.elem, shape: yi.shape, kind: "ring" as const, holders: [q] };
+  const [e, xEnc] = b.local("mask_private", [x, ta!], { elem: xi.elem, owner: p }, [atP, atP]);
+  const [d] = b.local("mask_private", [y, tb!], { elem: yi.elem, owner: q }, [atQ, atQ]);
   const eAtQ = b.send(p, e!, [q]);
   const dAtP = b.send(q, d!, [p]);
-  const [z] = b.local(fn, [x, dAtP, eAtQ, tb!, tc!], { x_elem: xi.elem, x_owner: p, b_owner: q }, [{ elem: out.elem, shape: out.shape }]);
+  const [z] = b.local(fn, [xEnc!, dAtP, eAtQ, tb!, tc!], { x_owner: p, b_owner: q }, [{ elem: out.elem, shape: out.shape }]);
   return rescale(b, z!, out, xi.elem, yi.elem);
 }
 

@@ -26,10 +26,11 @@ export const LOCAL_FNS = {
   beaver_matmul:
     "C + E@B + A@D + party0(E@D), as two products per party: party 0 C0 + E@(B0 + D) + A0@D, " +
     "others C_i + E@B_i + A_i@D",
-  mask_private: "at attr owner only: encode(x) - a, x its clear private operand (attr elem), a its own dealer mask",
+  mask_private:
+    "at attr owner only: (encode(x) - a, encode(x)), x its clear private operand (attr elem), a its own dealer mask",
   beaver_mul_private:
     "product of private operands (mulPrivate): x*D + c at attr x_owner, E*b + c at attr b_owner, c elsewhere; " +
-    "args x, D, E, b, c; x encoded as attr x_elem",
+    "args encode(x), D, E, b, c",
   beaver_matmul_private: "as beaver_mul_private with matrix products: x@D + c, E@b + c, c",
   trunc_local: "2-party share truncation: party 0 x >> bits, party 1 -((-x) >> bits) (arithmetic shifts)",
   trunc_mask: "x + r + party0(2^62): the value the n-party truncation opens",

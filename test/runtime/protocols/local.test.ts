@@ -185,7 +185,7 @@ for (const n of NS) {
   test(`mask_private and beaver_mul/matmul_private give shares of x*y and x@y for private x, y (${n} parties)`, (t) => {
     // x private to the last party, y to party 0: b is known to party 0 only, a to the last
     const [P, Q] = [n - 1, 0];
-    const owner = { x_owner: `p${P}`, b_owner: `p${Q}`, x_elem: "fixed" };
+    const owner = { x_owner: `p${P}`, b_owner: `p${Q}` };
     for (const [sx, sy, so, fn] of [
       [[2, 3], [2, 3], [2, 3], "beaver_mul_private"],
       [[4, 1], [1, 3], [4, 3], "beaver_mul_private"],
@@ -204,11 +204,12 @@ for (const n of NS) {
       const c = ring(prod(a, b), so);
       const cs = split(c, n);
       // the masks: only the owner computes E (resp. D); everyone else gets nothing
-      const [E] = runLocal("mask_private", n, (i) => [i === P ? xv : undefined, i === P ? a : undefined], { elem: "fixed", owner: `p${P}` });
+      const [E, Xenc] = runLocal("mask_private", n, (i) => [i === P ? xv : undefined, i === P ? a : undefined], { elem: "fixed", owner: `p${P}` });
       const [D] = runLocal("mask_private", n, (i) => [i === Q ? yv : undefined, i === Q ? b : undefined], { elem: "fixed", owner: `p${Q}` });
       t.deepEqual(E!.map((v, i) => (i === P ? "E" : v)), E!.map((_, i) => (i === P ? "E" : undefined)));
       t.deepEqual(values(E![P]!), values(X).map((v, k) => mod(v - a.data[k]!)));
-      const [z] = runLocal(fn, n, (i) => [i === P ? xv : undefined, i === P ? D![Q] : undefined, i === Q ? E![P] : undefined, i === Q ? b : undefined, cs[i]], owner);
+      t.deepEqual(values(Xenc![P]!), values(X));
+      const [z] = runLocal(fn, n, (i) => [i === P ? Xenc![P] : undefined, i === P ? D![Q] : undefined, i === Q ? E![P] : undefined, i === Q ? b : undefined, cs[i]], owner);
       t.deepEqual(values(reconstruct(z!)), prod(X, Y), `${fn} ${JSON.stringify([sx, sy])}`);
     }
   });
