@@ -74,5 +74,5 @@ test("diagnostic codes are unique, checker codes start at E0100, every entry is 
 
 test("docs/language.md contains the generated error reference", (t) => {
   const doc = readFileSync(new URL("../../../docs/language.md", import.meta.url), "utf8");
-  t.true(doc.includes(catalogueMarkdown()), "regenerate with: node --import tsx scripts/gen-error-docs.ts");
+  t.true(doc.includes(catalogueMarkdown()), "regenerate with: node --import tsx scripts/gen-error-docs.ts --write");
 });
