@@ -41,6 +41,11 @@ export interface LetInfo {
 }
 
 export class Flow {
+  /** Only the tokens of bindings some grad differentiates with respect to matter (a loss
+   *  depends on w iff it depends on one of w's tokens): tracking only those keeps the sets
+   *  small however long the program. */
+  constructor(private readonly tracked: ReadonlySet<number>) {}
+
   private next = 0;
   /** The binding each token belongs to. */
   private readonly owners: Binding[] = [];
@@ -86,15 +91,24 @@ export class Flow {
     return out;
   }
 
+  /** A var state's own token (if tracked) and its dependencies. */
+  stateTokens(b: Binding, s: VarState): Token[] {
+    return [...this.own(b, s.tok), ...s.deps];
+  }
+
+  private own(b: Binding, t: Token): Token[] {
+    return this.tracked.has(b.id) ? [t] : [];
+  }
+
   /** Token and dependencies of a name (nothing for loop counters and consts). */
   refDeps(b: Binding, at: VarStates = this.vars): Token[] {
     if (b.kind === "var") {
       const s = at.get(b.id) ?? this.vars.get(b.id);
-      return s ? [s.tok, ...s.deps] : [];
+      return s ? [...this.own(b, s.tok), ...s.deps] : [];
     }
     if (b.kind === "let" || b.kind === "param") {
       const l = this.lets.get(b.id);
-      return l ? [l.tok, ...l.deps] : [];
+      return l ? [...this.own(b, l.tok), ...l.deps] : [];
     }
     return [];
   }
@@ -112,16 +126,16 @@ export class Flow {
       else if (x.k === "grad") {
         walk(x.loss);
         const t = x.wrt.kind === "var" ? (at.get(x.wrt.id) ?? this.vars.get(x.wrt.id))?.tok : this.lets.get(x.wrt.id)?.tok;
-        if (t !== undefined) out.add(t);
+        if (t !== undefined) for (const u of this.own(x.wrt, t)) out.add(u);
       } else if (x.k === "ref") {
         const b = x.binding;
         if (b.kind === "var") {
           const s = at.get(b.id) ?? this.vars.get(b.id);
-          if (s) out.add(s.tok);
+          if (s) for (const u of this.own(b, s.tok)) out.add(u);
         } else if (b.kind === "let" || b.kind === "param") {
           const l = this.lets.get(b.id);
           if (l) {
-            out.add(l.tok);
+            for (const u of this.own(b, l.tok)) out.add(u);
             for (const t of l.reads) out.add(t);
           }
         }

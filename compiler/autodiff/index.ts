@@ -4,11 +4,27 @@
 // bindings that name the forward values and adjoints it shares (see reverse.ts). Everything
 // after the checker (plaintext reference, IR, lowering, audit) sees an ordinary program.
 //
-// Semantics: the derivative follows `let` bindings (and inlined fn parameters) back to the
-// current value of `w`; values that do not depend on it are constants. Inside a loop, `w` is
-// its value in the current iteration: derivatives never flow back through loop iterations
-// (a value carried from an earlier iteration is a constant). A `var` other than `w` between
-// `w` and the loss is an error (E1101), as is a non-differentiable op on the path (E1100).
+// Semantics (also in the diagnostics catalogue, codes.ts):
+// - `w` is a let, var or fn parameter of fixed type (the checker's rule); the result has
+//   w's shape. The derivative follows `let` bindings (and inlined fn parameters) back to the
+//   current value of `w`; values that do not depend on it are constants.
+// - Loops: `w` is its value in the current iteration; derivatives never flow back through
+//   loop iterations (a value carried in a var from an earlier iteration is a constant).
+// - A `var` other than `w` between `w` and the loss is an error (E1101: a var keeps only its
+//   latest value). A value computed from an earlier value of `w` (before its last
+//   assignment) is a constant, with a warning (W1100/W1101) unless it is a plain copy
+//   `let w0 = w`. A loss that does not depend on `w` gives zeros and a warning.
+// - Not differentiable (E1100, at the op): comparisons whose bool becomes a number again,
+//   sign, argmax, conversions to int. select's condition is not differentiated.
+// - Subgradients: relu'(0) = abs'(0) = 0, clip has slope 1 on its closed range, max/min (and
+//   max_pool2d) split the gradient evenly between tied maxima (as JAX).
+// - Fused forms (cheaper under MPC: no secure log or reciprocal, and stable): bce of a
+//   sigmoid (d/dz = (sigmoid(z) - y) / n, the derivative of the unclipped loss: bce clips p
+//   to [1e-7, 1 - 1e-7], which differs only for |z| > 16), cross_entropy (d/dlogits =
+//   (softmax * sum(labels) - labels) / rows), log of softmax / sigmoid / 1 - sigmoid.
+// - Layers: conv2d w.r.t. input and weights (any stride, padding, rectangular kernels),
+//   avg_pool2d, max_pool2d, batchnorm (every operand).
+// - Higher order: a grad inside a loss is expanded first, so grad of grad works.
 //
 // The walk keeps flow.ts's dependency state in program order; a loop's body is first analysed
 // to a fixpoint (what its vars can carry in from earlier iterations), then emitted.
@@ -32,7 +48,7 @@ export function differentiate(program: CheckedProgram): AutodiffResult {
   if (!program.body.some(stmtHasGrad)) return { program, diagnostics: [] };
   let nextId = maxBindingId(program.body) + 1;
   const session: Session = {
-    flow: new Flow(),
+    flow: new Flow(wrtBindings(program.body)),
     newBinding: (name, type, span): Binding => ({ id: nextId++, name, kind: "let", type, span }),
     beforeLet: new Map(),
     subst: new Map(),
@@ -92,7 +108,7 @@ class Walker {
           const t = afterThen.get(b.id);
           const e = afterElse.get(b.id);
           if (!t || !e) continue;
-          flow.vars.set(b.id, { tok: flow.fresh(b), deps: new Set([t.tok, ...t.deps, e.tok, ...e.deps]) });
+          flow.vars.set(b.id, { tok: flow.fresh(b), deps: new Set([...flow.stateTokens(b, t), ...flow.stateTokens(b, e)]) });
         }
         out?.push(...pre, { ...st, cond, then: then!, else: els! });
         return;
@@ -109,7 +125,7 @@ class Walker {
             flow.vars = new Map(before);
             for (const b of assigned) {
               const p = before.get(b.id)!;
-              flow.vars.set(b.id, { tok: flow.fresh(b), deps: new Set([p.tok, ...p.deps, ...carried.get(b.id)!]) });
+              flow.vars.set(b.id, { tok: flow.fresh(b), deps: new Set([...flow.stateTokens(b, p), ...carried.get(b.id)!]) });
             }
           };
           for (;;) {
@@ -120,7 +136,7 @@ class Walker {
             for (const b of assigned) {
               const end = flow.vars.get(b.id)!;
               const c = carried.get(b.id)!;
-              for (const t of [end.tok, ...end.deps]) {
+              for (const t of flow.stateTokens(b, end)) {
                 if (t < mark && !c.has(t)) {
                   c.add(t);
                   grew = true;
@@ -214,6 +230,27 @@ function stmtHasGrad(s: TStmt): boolean {
     case "for":
       return s.body.some(stmtHasGrad);
   }
+}
+
+/** The ids of the bindings some grad differentiates with respect to. */
+function wrtBindings(list: readonly TStmt[]): Set<number> {
+  const out = new Set<number>();
+  const expr = (e: TExpr): void => {
+    if (e.k === "op") e.args.forEach(expr);
+    else if (e.k === "grad") {
+      out.add(e.wrt.id);
+      expr(e.loss);
+    }
+  };
+  for (const s of list) {
+    if (s.k === "let" || s.k === "assign" || s.k === "reveal") expr(s.value);
+    else if (s.k === "if") {
+      expr(s.cond);
+      wrtBindings(s.then).forEach((id) => out.add(id));
+      wrtBindings(s.else).forEach((id) => out.add(id));
+    } else if (s.k === "for") wrtBindings(s.body).forEach((id) => out.add(id));
+  }
+  return out;
 }
 
 function maxBindingId(list: readonly TStmt[]): number {
