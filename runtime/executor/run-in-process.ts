@@ -11,7 +11,7 @@ import { Worker } from "node:worker_threads";
 import { UserError } from "../../grammar/diagnostic.js";
 import type { ClearTensor } from "../clear/index.js";
 import type { Plan } from "../plan/plan.js";
-import { DEFAULT_TIMEOUT_MS } from "../transport/index.js";
+import { DEFAULT_TIMEOUT_MS, type RoundStats } from "../transport/index.js";
 import type { Progress } from "./executor.js";
 import { checkInputs, makeSetup, ownInputs } from "./setup.js";
 import type { DealerWorkerData, MainMessage, PartyWorkerData, WorkerMessage } from "./worker.js";
@@ -49,6 +49,8 @@ export interface RunStats {
   rounds: number;
   /** Online traffic per ordered party pair (payload and frame headers). */
   perPair: PairTraffic[];
+  /** Online traffic per round (all parties' frames of that round together). */
+  perRound: RoundStats[];
   /** Bytes the dealer sent (corrections and frame headers). */
   dealerBytes: number;
   /** Dealer items made (dealer nodes times loop iterations). */
@@ -123,6 +125,7 @@ export async function runInProcess(plan: Plan, inputs: ReadonlyMap<string, Clear
         rounds = Math.max(rounds, d.rounds);
         for (const s of d.sent) if (s.to !== "dealer") perPair.push({ from: p, to: s.to, messages: s.messages, bytes: s.bytes });
       }
+      const perRound = mergeRounds(parties.map((p) => done.get(p)!.perRound));
       terminateAll();
       resolve({
         outputs,
@@ -133,6 +136,7 @@ export async function runInProcess(plan: Plan, inputs: ReadonlyMap<string, Clear
           startupMs: offlineAt - spawnAt,
           rounds,
           perPair,
+          perRound,
           dealerBytes: offline!.bytes,
           dealerItems: offline!.items,
         },
@@ -199,4 +203,19 @@ export async function runInProcess(plan: Plan, inputs: ReadonlyMap<string, Clear
       fail("runtime", e instanceof Error ? e.message : String(e), false);
     }
   });
+}
+
+/** Sum the parties' per-round send counts (round -1, the dealer's stream, is not online). */
+export function mergeRounds(lists: readonly RoundStats[][]): RoundStats[] {
+  const by = new Map<number, RoundStats>();
+  for (const list of lists) {
+    for (const r of list) {
+      if (r.round < 0) continue;
+      const e = by.get(r.round) ?? { round: r.round, messages: 0, bytes: 0 };
+      e.messages += r.messages;
+      e.bytes += r.bytes;
+      by.set(r.round, e);
+    }
+  }
+  return [...by.values()].sort((a, b) => a.round - b.round);
 }

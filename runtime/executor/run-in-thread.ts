@@ -9,7 +9,7 @@ import { DealerInbox, runDealer } from "../dealer/index.js";
 import type { Plan } from "../plan/plan.js";
 import { PortTransport, type Transport } from "../transport/index.js";
 import { PartyExecutor, type ProfileEntry, type Progress } from "./executor.js";
-import type { PairTraffic, RunResult } from "./run-in-process.js";
+import { mergeRounds, type PairTraffic, type RunResult } from "./run-in-process.js";
 import { checkInputs, makeSetup, ownInputs } from "./setup.js";
 
 export interface ThreadRunOptions {
@@ -75,6 +75,7 @@ export async function runInThread(
         startupMs: 0,
         rounds: Math.max(0, ...results.map((r) => r.rounds)),
         perPair,
+        perRound: mergeRounds(transports.map((t) => t.stats().perRound)),
         dealerBytes: dealer.bytes,
         dealerItems: dealer.items,
       },

@@ -10,7 +10,7 @@ import type { ClearTensor } from "../clear/index.js";
 import { DealerInbox, runDealer } from "../dealer/index.js";
 import type { Plan } from "../plan/plan.js";
 import { prepareRingKernels } from "../ring/index.js";
-import { PortTransport } from "../transport/index.js";
+import { PortTransport, type RoundStats } from "../transport/index.js";
 import { PartyExecutor, type Progress } from "./executor.js";
 import { warmUp } from "./warm-up.js";
 
@@ -45,7 +45,14 @@ export type WorkerMessage =
   | { type: "ready" }
   | { type: "offline"; offlineMs: number; bytes: number; items: number; elements: number }
   | { type: "progress"; loop: string; iteration: number; total: number; live: number }
-  | { type: "done"; outputs: [string, ClearTensor][]; rounds: number; sent: { to: string; messages: number; bytes: number }[]; onlineMs: number }
+  | {
+      type: "done";
+      outputs: [string, ClearTensor][];
+      rounds: number;
+      sent: { to: string; messages: number; bytes: number }[];
+      perRound: RoundStats[];
+      onlineMs: number;
+    }
   | { type: "error"; message: string; user: boolean };
 
 const port = parentPort!;
@@ -95,8 +102,9 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   const result = await executor.run();
   const onlineMs = performance.now() - t0;
-  const sent = transport.stats().sent.map((s) => ({ to: s.to, messages: s.messages, bytes: s.bytes }));
-  post({ type: "done", outputs: [...result.outputs], rounds: result.rounds, sent, onlineMs });
+  const stats = transport.stats();
+  const sent = stats.sent.map((s) => ({ to: s.to, messages: s.messages, bytes: s.bytes }));
+  post({ type: "done", outputs: [...result.outputs], rounds: result.rounds, sent, perRound: stats.perRound, onlineMs });
   transport.close();
 }
 

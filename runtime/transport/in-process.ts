@@ -17,7 +17,10 @@ import {
   tagBytes,
 } from "./transport.js";
 
-export const DEFAULT_TIMEOUT_MS = 60_000;
+/** How long a receive waits for a peer's frame. A peer in the middle of one long local
+ *  computation is silent too, so this is generous; raise it for single operations that take
+ *  minutes. A peer thread that dies is noticed at once, not by this timeout. */
+export const DEFAULT_TIMEOUT_MS = 120_000;
 
 interface Waiter {
   resolve: (f: Frame) => void;

@@ -36,6 +36,9 @@ for (const parties of [["alice", "bob"], ["alice", "bob", "carol"]]) {
     // truncation (2 of them), the reveal opens 64: payload bytes per pair
     const elems = 256 + (n > 2 ? 128 : 0) + 64;
     for (const pp of r.stats.perPair) t.true(pp.bytes >= elems * 8 && pp.bytes < elems * 8 + 100 * plan.rounds);
+    // per round: every party sends to every other party once
+    t.deepEqual(r.stats.perRound.map((q) => [q.round, q.messages]), Array.from({ length: plan.rounds }, (_, k) => [k, n * (n - 1)]));
+    t.is(r.stats.perRound.reduce((s, q) => s + q.bytes, 0), r.stats.perPair.reduce((s, q) => s + q.bytes, 0));
     t.is(r.stats.dealerItems, n > 2 ? 4 : 2);
     t.true(r.stats.dealerBytes >= (n > 2 ? 64 * 6 : 64 * 2) * 8);
     t.true(r.stats.offlineMs > 0 && r.stats.onlineMs > 0);
