@@ -124,13 +124,15 @@ class Reverse {
     const shape = this.wrt.type.shape;
     if (!this.activeAt(root)) {
       const name = this.wrt.name;
-      const why = this.stale.length > 0 ? ` only through values computed from an earlier value of \`${name}\`` : "";
+      const why = this.stale.length > 0;
       this.s.diagnostics.push(
         diag(
           "gradIsZero",
           "warning",
           this.g.span,
-          `the loss does not depend on \`${name}\`${why ? `, or${why}` : ""}: this gradient is zero`,
+          why
+            ? `the loss depends on \`${name}\` only through values computed from an earlier value of \`${name}\`: this gradient is zero`
+            : `the loss does not depend on \`${name}\`: this gradient is zero`,
           why ? `compute the loss after the last assignment to \`${name}\` (inside the loop that updates it)` : undefined,
           this.stale.length > 0 ? [{ span: this.stale[0]!, message: `this value was computed from an earlier \`${name}\`` }] : undefined,
         ),
@@ -219,7 +221,7 @@ class Reverse {
       if (!then || !now || then.tok === now.tok) return e;
       const key = `${ctx}:${e.binding.id}`;
       let snap = this.s.snapshots.get(key);
-      if (!snap) this.s.snapshots.set(key, (snap = this.letIn(this.ctx(ctx), `${e.binding.name}.then`, e, e.span)));
+      if (!snap) this.s.snapshots.set(key, (snap = this.letIn(this.ctx(ctx), `${e.binding.name}_then`, e, e.span)));
       return snap;
     }
     if (e.k === "grad") throw new Error("internal: autodiff met an unexpanded grad");
