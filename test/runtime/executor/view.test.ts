@@ -4,7 +4,7 @@
 // (Reveals are excluded: what they disclose is what the program says.)
 
 import test from "ava";
-import { runInThread } from "../../../runtime/executor/index.js";
+import { makeSetup, OfflineStore, runInThread, shareLabel, shareOf } from "../../../runtime/executor/index.js";
 import { mulSecret, revealTo } from "../../../runtime/protocols/spec/arithmetic.js";
 import type { Transport } from "../../../runtime/transport/index.js";
 import { byteUniformity, chiSquareCritical, homogeneity, topBitsHistogram } from "../protocols/stats.js";
@@ -58,5 +58,34 @@ for (const parties of [["alice", "bob"], ["alice", "bob", "carol"]]) {
       const h = homogeneity(topBitsHistogram(f, 6), topBitsHistogram(large[k]!, 6));
       t.true(h < crit63, `frame ${k}: distribution differs with the secret (chi2 ${h.toFixed(1)} >= ${crit63.toFixed(1)})`);
     });
+  });
+}
+
+for (const n of [2, 3]) {
+  test(`every party's share of an input is uniform and does not depend on the input (${n} parties)`, (t) => {
+    const parties = ["alice", "bob", "carol"].slice(0, n);
+    const plan = buildPlan(parties, [{ party: "alice", name: "x", shape: [N] }], () => {});
+    const sharesOf = (x: Float64Array): BigUint64Array[] => {
+      const setup = makeSetup(plan);
+      const label = shareLabel("n1", []);
+      return parties.map((p) => {
+        const store = new OfflineStore({ plan, party: p, pairSeeds: setup.pairSeeds.get(p)!, dealerSeed: setup.dealerSeeds[0]! });
+        const ctx = { self: p, parties, precision: 16 };
+        const value = p === "alice" ? tensor(x, [N]) : undefined;
+        return shareOf(ctx, "alice", value, "fixed", [N], () => store.shareMask(label, "alice", N), { party: "alice", input: "x" }).data;
+      });
+    };
+    const zeros = sharesOf(new Float64Array(N));
+    const large = sharesOf(new Float64Array(N).fill(-20000.5));
+    const crit255 = chiSquareCritical(255);
+    const crit63 = chiSquareCritical(63);
+    parties.forEach((p, i) => {
+      t.true(byteUniformity(zeros[i]!) < crit255, `${p}'s share of 0 uniform`);
+      t.true(byteUniformity(large[i]!) < crit255, `${p}'s share of x uniform`);
+      t.true(homogeneity(topBitsHistogram(zeros[i]!, 6), topBitsHistogram(large[i]!, 6)) < crit63, `${p}'s share depends on x`);
+    });
+    // and they are shares: they sum to the encoding
+    const sum = zeros[0]!.map((v, k) => zeros.slice(1).reduce((a, z) => BigInt.asUintN(64, a + z[k]!), v));
+    t.true(sum.every((v) => v === 0n));
   });
 }
