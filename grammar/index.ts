@@ -99,7 +99,7 @@ function parseUnguarded(source: string, file: string): ParseResult {
   }
 
   const { cst, errors, stoppedAt } = parseTokens(lexed.tokens);
-  const messages = new SyntaxMessages(file, source, lexed.tokens);
+  const messages = new SyntaxMessages(file, lexed.tokens);
   // A parse error on the same line after a lexical error (a bad character, a malformed
   // number) is almost always its echo: `a & b` must not also say "expected '=' after 'b'".
   const lexicalErrorAt = new Map<number, number>(); // line -> offset of its first lexical error

@@ -32,7 +32,6 @@ const OPEN_OF: Record<string, string> = { "}": "{", ")": "(", "]": "[" };
 export class SyntaxMessages {
   constructor(
     readonly file: string,
-    readonly source: string,
     readonly tokens: IToken[],
   ) {}
 
@@ -188,9 +187,6 @@ export class SyntaxMessages {
       case "Dot":
         hint = "inputs are declared as `input party.name : type`, e.g. `input hospital_a.xa : fixed[569, 15]`";
         break;
-      case "DotDot":
-        hint = "a loop range is written `a..b`, e.g. `for i in 0..10`";
-        break;
       case "To":
         hint = "write `reveal e to P, Q` or `reveal e to all`";
         break;
@@ -274,11 +270,6 @@ export class SyntaxMessages {
       }
     }
     return undefined;
-  }
-
-  /** Index of the error's offending token in the token vector (the vector's length for EOF). */
-  errorIndex(e: SyntaxErrorRecord): number {
-    return isRealToken(e.token) ? this.indexOf(e.token) : this.tokens.length;
   }
 
   /** Index of token t in the token vector (binary search on offsets). */

@@ -2,11 +2,11 @@
 // module load (grammar analysis is the expensive part) and reused for every parse.
 // It produces a concrete syntax tree only: to-ast.ts turns it into grammar/ast.ts nodes,
 // and messages.ts turns chevrotain's errors into human diagnostics. Binary operators are
-// parsed as a flat list `unary (op unary)*`: precedence and associativity are resolved in
+// parsed as a flat list `operand (op operand)*`: precedence and associativity are resolved in
 // to-ast.ts, which keeps the rule depth per nesting level small (no stack overflow on deep
 // but legal programs) and parsing fast.
 
-import { CstParser, EOF, type CstNode, type IOrAlt, type IRecognitionException, type IToken, type IParserErrorMessageProvider, type TokenType } from "chevrotain";
+import { CstParser, type CstNode, type IOrAlt, type IRecognitionException, type IToken, type IParserErrorMessageProvider, type TokenType } from "chevrotain";
 import * as T from "./lexer.js";
 
 /** Chevrotain lets us format messages only as strings. We pass a small JSON record through
@@ -53,12 +53,14 @@ class MpcParser extends CstParser {
   /** Past MAX_PARSER_ERRORS errors, jump to the end of the input: each recovery costs a
    *  follow-set search, and a file of thousands of errors (or not .mpc at all) must still be
    *  reported quickly. The partial CST built so far is kept. SAVE_ERROR and
-   *  moveToTerminatedState are chevrotain internals (stable since v6, not in its typings). */
+   *  moveToTerminatedState are chevrotain internals (present in v11, not in its typings):
+   *  if a later version drops them, parsing still works, only without the limit. */
   private limitErrors(): void {
     const self = this as unknown as {
       SAVE_ERROR(e: IRecognitionException): IRecognitionException;
       moveToTerminatedState(): void;
     };
+    if (typeof self.SAVE_ERROR !== "function" || typeof self.moveToTerminatedState !== "function") return;
     const save = self.SAVE_ERROR.bind(this);
     self.SAVE_ERROR = (error) => {
       if (this.stoppedAt) return error;
@@ -405,4 +407,3 @@ export function parseTokens(tokens: IToken[]): CstResult {
   return stoppedAt ? { cst, errors, stoppedAt } : { cst, errors };
 }
 
-export { EOF };

@@ -216,6 +216,11 @@ test("an error's consequences are not reported again", (t) => {
 test("nesting deeper than the limit is an error, not a stack overflow", (t) => {
   const ok = parse(`program p\nlet x = ${"(".repeat(MAX_NESTING)}1${")".repeat(MAX_NESTING)}`, "n.mpc");
   t.deepEqual(ok.diagnostics, []);
+  // The costliest shape per bracket (call, argument, index in turn), at the limit, with and
+  // without an error to recover from at the bottom.
+  const half = MAX_NESTING / 2;
+  t.deepEqual(parse(`program p\nlet x = ${"f(x[".repeat(half)}1${"])".repeat(half)}`, "n.mpc").diagnostics, []);
+  t.deepEqual(parse(`program p\nlet x = ${"f(x[".repeat(half)}1 +`, "n.mpc").diagnostics.map((d) => d.code), ["E0008"]);
   const deep = parse(`program p\nlet x = ${"(".repeat(50_000)}1${")".repeat(50_000)}`, "n.mpc");
   t.deepEqual(deep.diagnostics.map(brief), [`2:${9 + MAX_NESTING} E0006 brackets nested more than ${MAX_NESTING} deep`]);
   t.is(deep.program, undefined);
