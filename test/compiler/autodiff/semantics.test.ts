@@ -8,7 +8,7 @@ import { check } from "../../../compiler/check/index.js";
 import { checkSource } from "../../../compiler/frontend.js";
 import { compileSource } from "../../../compiler/pipeline.js";
 import { parse } from "../../../grammar/index.js";
-import { isOpName } from "../../../runtime/plan/ops.js";
+import { isOpName, type OpName, OPS } from "../../../runtime/plan/ops.js";
 import { type ClearTensor, clearTensor } from "../../../runtime/clear/index.js";
 import { compile, expressions, FILE, opCounts, rng, run, statements, uniform } from "./helpers.js";
 
@@ -283,6 +283,9 @@ reveal m to a`;
     if (e.k === "op") {
       ops++;
       t.true(isOpName(e.op), e.op);
+      const info = OPS[e.op as OpName];
+      if (info.arity >= 0) t.is(e.args.length, info.arity, e.op);
+      for (const a of Object.keys(e.attrs)) t.true(info.attrs.includes(a), `${e.op} has no attribute ${a}`);
     }
   }
   t.true(ops > 50);
