@@ -2,8 +2,10 @@
 // operators, calls with named arguments, index and slice forms, array literals, spans.
 
 import test from "ava";
+import fc from "fast-check";
 import { parse } from "../../grammar/index.js";
-import type { Expr, LetStmt } from "../../grammar/ast.js";
+import { PRECEDENCE } from "../../grammar/to-ast.js";
+import type { BinaryOp, Expr, LetStmt } from "../../grammar/ast.js";
 import { show, textOf } from "./helpers.js";
 
 const PREFIX = "program p\nlet z = ";
@@ -128,4 +130,79 @@ test("a 20,000-term sum and a 20,000-deep unary chain parse without recursion", 
     m++;
   }
   t.is(m, 20_000);
+});
+
+// ---------------------------------------------------------------- property: precedence
+
+type Tree =
+  | { k: "id"; name: string }
+  | { k: "num"; text: string }
+  | { k: "un"; op: "-" | "!"; e: Tree }
+  | { k: "bin"; op: BinaryOp; l: Tree; r: Tree }
+  | { k: "idx"; obj: Tree; i: Tree }
+  | { k: "call"; f: string; args: Tree[] };
+
+const tree: fc.Arbitrary<Tree> = fc.letrec<{ t: Tree }>((tie) => ({
+  t: fc.oneof(
+    { depthSize: "small", withCrossShrink: true },
+    fc.record({ k: fc.constant("id" as const), name: fc.constantFrom("a", "b", "x1", "w_2") }),
+    fc.record({ k: fc.constant("num" as const), text: fc.constantFrom("0", "1", "2.5", "1e-3") }),
+    fc.record({ k: fc.constant("un" as const), op: fc.constantFrom("-" as const, "!" as const), e: tie("t") }),
+    fc.record({ k: fc.constant("bin" as const), op: fc.constantFrom(...(Object.keys(PRECEDENCE) as BinaryOp[])), l: tie("t"), r: tie("t") }),
+    fc.record({ k: fc.constant("idx" as const), obj: tie("t"), i: tie("t") }),
+    fc.record({ k: fc.constant("call" as const), f: fc.constantFrom("f", "sum"), args: fc.array(tie("t"), { maxLength: 3 }) }),
+  ),
+})).t;
+
+/** The tree in `show`'s fully parenthesised form: what parsing its minimal form must give. */
+function full(t: Tree): string {
+  switch (t.k) {
+    case "id":
+      return t.name;
+    case "num":
+      return t.text;
+    case "un":
+      return `(${t.op}${full(t.e)})`;
+    case "bin":
+      return `(${full(t.l)} ${t.op} ${full(t.r)})`;
+    case "idx":
+      return `${full(t.obj)}[${full(t.i)}]`;
+    case "call":
+      return `${t.f}(${t.args.map(full).join(", ")})`;
+  }
+}
+
+/** The tree with only the parentheses precedence and left associativity require. */
+function minimal(t: Tree): string {
+  const prec = (u: Tree): number => (u.k === "bin" ? PRECEDENCE[u.op] : u.k === "un" ? 7 : 8);
+  const wrap = (u: Tree, needed: boolean): string => (needed ? `(${minimal(u)})` : minimal(u));
+  switch (t.k) {
+    case "id":
+    case "num":
+      return full(t);
+    case "un":
+      return `${t.op}${wrap(t.e, prec(t.e) < 7)}`;
+    case "bin": {
+      const p = PRECEDENCE[t.op];
+      return `${wrap(t.l, prec(t.l) < p)} ${t.op} ${wrap(t.r, prec(t.r) <= p)}`;
+    }
+    case "idx":
+      return `${wrap(t.obj, prec(t.obj) < 8)}[${minimal(t.i)}]`;
+    case "call":
+      return `${t.f}(${t.args.map(minimal).join(", ")})`;
+  }
+}
+
+test("property: any expression printed with minimal parentheses parses back to the same tree", (t) => {
+  fc.assert(
+    fc.property(tree, (tr) => {
+      const text = minimal(tr);
+      const r = parse(PREFIX + text, "prop.mpc");
+      if (r.diagnostics.length > 0) throw new Error(`${text}: ${r.diagnostics[0]!.message}`);
+      const got = show((r.program!.items[0] as LetStmt).value);
+      if (got !== full(tr)) throw new Error(`${text}\n parsed as ${got}\n expected  ${full(tr)}`);
+    }),
+    { numRuns: 500 },
+  );
+  t.pass();
 });
