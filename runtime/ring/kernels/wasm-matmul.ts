@@ -20,17 +20,22 @@ export const DEFAULT_KERNEL: KernelShape = { mr: 2, cols: { i64: 3, i64x2: 4 }, 
 
 /** Products whose B has at most this many columns take untiled "dots": measured faster. */
 export const DOTS_MAX_COLS = 8;
-/** Products whose A has at most this many rows take untiled "rows": measured faster. */
+/**
+ * Products whose A has at most this many rows take untiled "rows": measured faster while B
+ * stays in cache (up to 1024x1024 here). Every row of A streams through all of B, so above
+ * ROWS_MAX_B_ELEMENTS only a single row does (packing would read B once too).
+ */
 export const ROWS_MAX_ROWS = 12;
+export const ROWS_MAX_B_ELEMENTS = 1 << 21;
 
 /**
  * The kernel for one product shape. Tiles pad C to whole tiles and packing pays off only
  * when operands are reused, so narrow products skip both: B with few columns is transposed
  * and each C entry is one dot product; A with few rows streams through B row by row.
  */
-export function chooseConfig(n: number, _k: number, m: number): KernelConfig {
+export function chooseConfig(n: number, k: number, m: number): KernelConfig {
   if (m <= DOTS_MAX_COLS) return DOTS;
-  if (n <= ROWS_MAX_ROWS) return ROWS;
+  if (n === 1 || (n <= ROWS_MAX_ROWS && k * m <= ROWS_MAX_B_ELEMENTS)) return ROWS;
   return TILED;
 }
 

@@ -105,6 +105,8 @@ test("narrow products skip tiling: dots for few columns of B, rows for few rows 
   t.is(chooseConfig(1000, 100, 8).untiled, "dots");
   t.is(chooseConfig(12, 100, 9).untiled, "rows");
   t.is(chooseConfig(13, 100, 9).untiled, undefined);
+  t.is(chooseConfig(1, 4096, 4096).untiled, "rows");
+  t.is(chooseConfig(2, 4096, 4096).untiled, undefined);
 });
 
 for (const untiled of ["rows", "dots"] as const) {
