@@ -207,7 +207,7 @@ function findExcessiveNesting(tokens: IToken[]): IToken | undefined {
 }
 
 function printable(s: string): string {
-  return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0"));
+  return s.replace(/[\u0000-\u001f\u007f-\u00a0\u200b-\u200f\u2028\u2029]/g, (c) => "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0"));
 }
 
 function characterHint(text: string): string | undefined {
@@ -223,6 +223,12 @@ function characterHint(text: string): string | undefined {
       return "comments start with '//'";
     case "%":
       return "there is no remainder operator";
+    case "\u00a0":
+      return "a non-breaking space: replace it with a plain space";
+    case "\u200b":
+    case "\u200c":
+    case "\u200d":
+      return "an invisible zero-width character: delete it";
     default:
       return /[^\x00-\x7f]/.test(text) ? "names use ASCII letters, digits and '_'" : undefined;
   }

@@ -7,9 +7,10 @@ import { createToken, Lexer, type IToken, type TokenType, type ILexingError } fr
 
 // ---------------------------------------------------------------- trivia
 
+/** Includes the byte-order mark some editors put at the start of a file. */
 export const WhiteSpace = createToken({
   name: "WhiteSpace",
-  pattern: /[ \t\r\n\f\v]+/,
+  pattern: /[ \t\r\n\f\v\uFEFF]+/,
   group: Lexer.SKIPPED,
   line_breaks: true,
 });

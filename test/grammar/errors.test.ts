@@ -20,6 +20,7 @@ const catalogue: [string, string, string[]][] = [
   ["a missing name after let", "program p\nlet = 3", ["2:5 E0010 expected a name after 'let'"]],
   ["a single `&`", "program p\nlet x = a & b", ["2:11 E0001 unexpected character '&'"]],
   ["a control character", "program p\nlet x = 1\u0000", ["2:10 E0001 unexpected character '\\u0000'"]],
+  ["a non-breaking space", "program p\nlet x =\u00a01", ["2:8 E0001 unexpected character '\\u00a0'"]],
   ["an unterminated block comment", "program p\n/* never closed\nlet x = 1", ["2:1 E0002 unterminated block comment"]],
   ["no program header", "party a, b\nlet x = 1", ["1:1 E0004 missing program header: a program starts with `program <name>`"]],
   ["no program name", "program\nlet x = 1", ["1:8 E0010 expected the program name after 'program'"]],
@@ -122,6 +123,7 @@ test("hints for common mistakes", (t) => {
   t.is(hint("program p\nlet x = a.b.c"), "only inputs are qualified, as `party.input`");
   t.is(hint("program p\nlet x = a.b(1)"), "`party.input` is a value, not a function");
   t.is(hint("program p\nlet \u{1F600} = 1"), "names use ASCII letters, digits and '_'");
+  t.is(hint("program p\nlet x =\u00a01"), "a non-breaking space: replace it with a plain space");
   t.is(hint("program p\n centre_2.x2 : fixed"), "is 'input' missing? inputs are declared as `input party.name : type`");
 });
 

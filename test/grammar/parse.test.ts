@@ -209,6 +209,12 @@ test("comments: line and block, between tokens and spanning lines; CRLF line end
   for (const s of allSpans(p)) t.is(spanProblem(src, starts, s), undefined);
 });
 
+test("a byte-order mark at the start of the file is ignored", (t) => {
+  const p = ok("\uFEFFprogram bom\nlet x = 1\n");
+  t.is(p.name.text, "bom");
+  t.deepEqual([p.name.span.line, p.name.span.col], [1, 10]);
+});
+
 test("an empty program and a program of only `;`", (t) => {
   t.deepEqual(ok("program empty").items, []);
   t.deepEqual(ok("program semis ;;; ;").items, []);
