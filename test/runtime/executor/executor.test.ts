@@ -10,7 +10,7 @@ import test from "ava";
 import { MessageChannel } from "node:worker_threads";
 import type { ClearTensor } from "../../../runtime/clear/index.js";
 import { evalClearOp } from "../../../runtime/clear/index.js";
-import { runInThread, runParty } from "../../../runtime/executor/index.js";
+import { ownInputs, runInThread, runParty } from "../../../runtime/executor/index.js";
 import { matmulPrivate, matmulSecret, mulPrivate, mulSecret, revealTo, squareSecret } from "../../../runtime/protocols/spec/arithmetic.js";
 import {
   addClear,
@@ -295,4 +295,12 @@ test("missing, undeclared and mis-shaped inputs are user errors before anything 
     name: "UserError",
     message: "input alice.x has shape [3], but the program declares [2]",
   });
+});
+
+test("each party is given only its own inputs", (t) => {
+  const plan = buildPlan(["alice", "bob"], [{ party: "alice", name: "x", shape: [1] }, { party: "bob", name: "y", shape: [1] }, { party: "bob", name: "z", shape: [1] }], () => {});
+  const all = new Map([["alice.x", tensor([1], [1])], ["bob.y", tensor([2], [1])], ["bob.z", tensor([3], [1])]]);
+  t.deepEqual([...ownInputs(plan, "alice", all).keys()], ["x"]);
+  t.deepEqual([...ownInputs(plan, "bob", all).keys()], ["y", "z"]);
+  t.is(ownInputs(plan, "bob", all).get("z"), all.get("bob.z"));
 });
