@@ -339,6 +339,8 @@ export class PartyExecutor {
         node.args.forEach((a, k) => {
           const shape = this.info(a).shape;
           const n = elements(shape);
+          // XOR shares (binary values) reconstruct by XOR, additive ones by the ring sum
+          const xor = this.info(a).kind === "binary";
           const own = this.need(a, node).data as BigUint64Array;
           let acc: BigUint64Array | undefined;
           for (const q of plan.parties) {
@@ -346,11 +348,11 @@ export class PartyExecutor {
             const part = take(q, 8 * n);
             const v = new BigUint64Array(part.buffer, part.byteOffset, n);
             if (!acc) acc = v;
-            else for (let i = 0; i < n; i++) acc[i] = BigInt.asUintN(64, acc[i]! + v[i]!);
+            else combineInto(acc, v, xor);
           }
           // accumulate into the received buffer (ours alone), never into our own share
           const sum = acc ?? own.slice();
-          if (acc) for (let i = 0; i < n; i++) sum[i] = BigInt.asUintN(64, sum[i]! + own[i]!);
+          if (acc) combineInto(sum, own, xor);
           this.env.set(node.out[k]!, { data: sum, shape: [...shape] });
         });
       } else if (node.from === party) {
@@ -385,6 +387,17 @@ function profileKey(node: PlanNode): string {
     default:
       return node.kind;
   }
+}
+
+/** acc += x on the ring, or acc ^= x for XOR shares. */
+function combineInto(acc: BigUint64Array, x: BigUint64Array, xor: boolean): void {
+  if (!xor) {
+    for (let i = 0; i < acc.length; i++) acc[i] = BigInt.asUintN(64, acc[i]! + x[i]!);
+    return;
+  }
+  const a = new Int32Array(acc.buffer, acc.byteOffset, 2 * acc.length);
+  const b = new Int32Array(x.buffer, x.byteOffset, 2 * x.length);
+  for (let i = 0; i < a.length; i++) a[i] = a[i]! ^ b[i]!;
 }
 
 function elements(shape: readonly number[]): number {

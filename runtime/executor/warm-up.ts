@@ -1,5 +1,5 @@
 // JIT warm-up for a fresh party thread: runs a small synthetic plan (sharing, Beaver mul,
-// square and matmul, both truncations, public operands, a reveal) for 2 and 3 parties in this
+// square and matmul, private-operand products, both truncations, public operands, a reveal) for 2 and 3 parties in this
 // thread a few times, so V8 has optimised the hot loops before the timed phases start. A
 // thread that skips it computes the same results, only its first large loops run slower.
 // Uses throwaway seeds and constant data: nothing of a real run.
@@ -7,8 +7,9 @@
 import type { ClearTensor } from "../clear/index.js";
 import { PLAN_FORMAT, PLAN_VERSION, type Plan } from "../plan/plan.js";
 import { PlanBuilder } from "../protocols/builder.js";
-import { matmulSecret, mulSecret, revealTo, squareSecret } from "../protocols/spec/arithmetic.js";
-import { addClear, mulConst } from "../protocols/spec/linear.js";
+import { matmulPrivate, matmulSecret, mulPrivate, mulSecret, revealTo, squareSecret } from "../protocols/spec/arithmetic.js";
+import { addClear, linearSecret, mulConst } from "../protocols/spec/linear.js";
+import { reluSecret } from "../protocols/spec/compare.js";
 import { runInThread } from "./run-in-thread.js";
 
 function warmPlan(parties: string[], n: number): Plan {
@@ -22,7 +23,13 @@ function warmPlan(parties: string[], n: number): Plan {
   const p = mulSecret(b, m, y, spec([n, n]));
   const s = squareSecret(b, p, spec([n, n]));
   const z = addClear(b, mulConst(b, s, 0.25, spec([n, n])), yi, spec([n, n]));
-  b.output(revealTo(b, z, parties), "z", parties);
+  const pm = matmulPrivate(b, xi, yi, spec([n, n]));
+  const pp = mulPrivate(b, xi, yi, spec([n, n]));
+  const sum = linearSecret(b, "add", [linearSecret(b, "add", [z, pm], {}, spec([n, n])), pp], {}, spec([n, n]));
+  b.output(revealTo(b, sum, parties), "z", parties);
+  // the comparison protocols (a relu: the compare item, the chunk tree, the fused product)
+  const r = reluSecret(b, z);
+  b.output(revealTo(b, r, parties), "r", parties);
   let round = 0;
   let prev = false;
   for (const node of b.body) {

@@ -10,7 +10,7 @@ import test from "ava";
 import { MessageChannel } from "node:worker_threads";
 import type { ClearTensor } from "../../../runtime/clear/index.js";
 import { evalClearOp } from "../../../runtime/clear/index.js";
-import { ownInputs, runInThread, runParty } from "../../../runtime/executor/index.js";
+import { ownInputs, runInThread, runParty, warmUp } from "../../../runtime/executor/index.js";
 import { matmulPrivate, matmulSecret, mulPrivate, mulSecret, revealTo, squareSecret } from "../../../runtime/protocols/spec/arithmetic.js";
 import {
   addClear,
@@ -303,4 +303,8 @@ test("each party is given only its own inputs", (t) => {
   t.deepEqual([...ownInputs(plan, "alice", all).keys()], ["x"]);
   t.deepEqual([...ownInputs(plan, "bob", all).keys()], ["y", "z"]);
   t.is(ownInputs(plan, "bob", all).get("z"), all.get("bob.z"));
+});
+
+test("the JIT warm-up plan runs (2 and 3 parties, every protocol family)", async (t) => {
+  await t.notThrowsAsync(warmUp(1, 8));
 });
