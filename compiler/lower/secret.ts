@@ -22,6 +22,7 @@ import {
 import type { ShareLinearOp } from "../../runtime/protocols/spec/linear.js";
 import type { ElemType } from "../../runtime/plan/plan.js";
 import type { IrNode } from "../ir/graph.js";
+import { lowerCompareOp } from "./compare.js";
 
 const same = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
 
@@ -89,8 +90,12 @@ export function lowerSecretOp(b: PlanBuilder, n: IrNode, args: string[], consts:
       );
     case "cast":
       return sharesAs(b, x, n.elem);
-    default:
+    default: {
+      // comparisons and the ops built on them (./compare.ts)
+      const r = lowerCompareOp(b, n, args, consts);
+      if (r !== undefined) return r;
       throw new Error(`internal: no secret lowering for ${n.op} (placement should have rejected it)`);
+    }
   }
 }
 

@@ -35,6 +35,23 @@ const SECRET_OPS = new Set([
   "stack",
   "broadcast_to",
   "cast",
+  // comparisons and the ops built on them (compiler/lower/compare.ts)
+  "lt",
+  "le",
+  "gt",
+  "ge",
+  "eq",
+  "ne",
+  "and",
+  "or",
+  "not",
+  "relu",
+  "abs",
+  "sign",
+  "clip",
+  "max",
+  "min",
+  "argmax",
 ]);
 
 /** Linear or inference ops whose secret protocol is still to come (not non-linear). */
@@ -47,6 +64,14 @@ export function keepsPublicOperand(op: string, index: number): boolean {
     case "sub":
     case "mul":
     case "matmul":
+    case "lt":
+    case "le":
+    case "gt":
+    case "ge":
+    case "eq":
+    case "ne":
+    case "and":
+    case "or":
       return true;
     case "div":
       return index === 1;

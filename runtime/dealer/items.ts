@@ -11,6 +11,7 @@
 import { Prg } from "../random/index.js";
 import { type RingTensor, ringMatmul, ringMul, size } from "../ring/index.js";
 import { DEALER_ITEMS, type DealerOutputLayout, isDealerItem } from "../protocols/spec/dealer-items.js";
+import { binaryCorrections } from "./binary.js";
 
 /** The label of one dealer node execution: node id plus loop iteration path. */
 export function dealerLabel(nodeId: string, iter: readonly number[]): string {
@@ -66,6 +67,8 @@ export function correlate(item: string, attrs: Record<string, unknown>, random: 
  */
 export function makeCorrections(item: string, attrs: Record<string, unknown>, label: string, seeds: readonly Uint8Array[]): BigUint64Array[] {
   const layout = itemLayout(item, attrs);
+  const binary = binaryCorrections(item, attrs, layout, label, seeds, outputStream);
+  if (binary) return binary;
   const fused = fusedCorrection(item, layout, label, seeds);
   if (fused) return [fused];
   const n = seeds.length;

@@ -25,6 +25,44 @@ import {
 import { beaver_matmul_private, beaver_mul_private, mask_private } from "./private.js";
 import { trunc_local, trunc_mask, trunc_unmask } from "./truncate.js";
 import type { LocalFn } from "./types.js";
+import {
+  a2b_finish,
+  a2b_init,
+  b2a_bits,
+  bin_and,
+  bin_and_mask,
+  bin_mask,
+  bin_not,
+  bin_poly,
+  bin_xor,
+  iota,
+  ks_inputs,
+  ks_update,
+  one_minus,
+  tree_split,
+} from "./binary.js";
+import { cmp_b2a, cmp_leaves } from "./compare.js";
+import type { BinaryLocalFnName } from "../spec/binary-tables.js";
+
+/** Binary sharing and comparisons (./binary.ts, ./compare.ts). */
+const BINARY_IMPLS = {
+  bin_xor,
+  bin_not,
+  bin_and_mask,
+  bin_and,
+  bin_mask,
+  bin_poly,
+  a2b_init,
+  ks_inputs,
+  ks_update,
+  a2b_finish,
+  b2a_bits,
+  one_minus,
+  cmp_leaves,
+  cmp_b2a,
+  iota,
+  tree_split,
+} satisfies Record<BinaryLocalFnName, LocalFn>;
 
 export type { LocalContext, LocalFn, LocalValue } from "./types.js";
 export { isClear, isRing } from "./types.js";
@@ -57,6 +95,7 @@ export const LOCAL_IMPLS = {
   concat,
   stack,
   broadcast_to,
+  ...BINARY_IMPLS,
 } satisfies Record<LocalFnName, LocalFn>;
 
 export function localFn(name: string): LocalFn {

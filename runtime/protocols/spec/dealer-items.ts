@@ -9,6 +9,8 @@
 // dealer sends the last party ONE correction share). So an item costs the dealer exactly the
 // elements of its correlated outputs on the wire, all to one party.
 
+import { BINARY_DEALER_ITEMS } from "./binary-tables.js";
+
 export interface DealerOutputLayout {
   /** Name of the output, for messages and docs (a, b, c, r, …). */
   name: string;
@@ -89,6 +91,8 @@ export const DEALER_ITEMS = {
       return [out("r", s, false), out("r_msb", s, true), out("r_low_shift", s, true)];
     },
   },
+  // binary sharing and comparisons (./binary-tables.ts)
+  ...BINARY_DEALER_ITEMS,
 } as const satisfies Record<string, DealerItemInfo>;
 
 export type DealerItemName = keyof typeof DEALER_ITEMS;

@@ -7,6 +7,8 @@
 // and rounds, int and bool are taken as integers). Shape ops take the attributes of the op of
 // the same name in runtime/plan/ops.ts.
 
+import { BINARY_LOCAL_FNS } from "./binary-tables.js";
+
 export const LOCAL_FNS = {
   add: "x + y (shares, NumPy broadcasting)",
   sub: "x - y",
@@ -45,6 +47,8 @@ export const LOCAL_FNS = {
   concat: "join along attr axis",
   stack: "join along a new attr axis",
   broadcast_to: "broadcast to attr shape",
+  // binary sharing and comparisons (./binary-tables.ts)
+  ...BINARY_LOCAL_FNS,
 } as const;
 
 export type LocalFnName = keyof typeof LOCAL_FNS;
