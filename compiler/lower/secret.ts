@@ -23,6 +23,7 @@ import type { ShareLinearOp } from "../../runtime/protocols/spec/linear.js";
 import type { ElemType } from "../../runtime/plan/plan.js";
 import type { IrNode } from "../ir/graph.js";
 import { lowerCompareOp } from "./compare.js";
+import { lowerConvOp } from "./conv.js";
 
 const same = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
 
@@ -94,6 +95,9 @@ export function lowerSecretOp(b: PlanBuilder, n: IrNode, args: string[], consts:
       // comparisons and the ops built on them (./compare.ts)
       const r = lowerCompareOp(b, n, args, consts);
       if (r !== undefined) return r;
+      // inference layers (./conv.ts)
+      const c = lowerConvOp(b, n, args);
+      if (c !== undefined) return c;
       throw new Error(`internal: no secret lowering for ${n.op} (placement should have rejected it)`);
     }
   }

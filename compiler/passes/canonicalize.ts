@@ -2,18 +2,25 @@
 // that CSE and DCE see the result: `mse(p, y)` on secret values becomes mean(square(p - y)),
 // and a secret divided by one party's private value becomes a product with the reciprocal
 // that party computes in the clear (then shares): one Beaver product instead of a secret
-// reciprocal.
+// reciprocal. A secret batchnorm becomes x * scale + shift, the per-channel scale and shift
+// folded from the statistics where they live (./batchnorm.ts).
 // Only secret nodes are touched: public and private work stays the op the user wrote (it runs
 // in the clear). Never changes what a program computes.
 
 import type { ProgramGraph } from "../ir/graph.js";
 import { programOrder } from "../ir/order.js";
+import { foldBatchnorm } from "./batchnorm.js";
 
 export function canonicalize(graph: ProgramGraph): void {
   for (const id of programOrder(graph)) {
     const n = graph.node(id);
     if (n.kind !== "op" || n.vis.kind !== "secret" || n.elem !== "fixed") continue;
     const scope = graph.scopeOf(id);
+    if (n.op === "batchnorm") {
+      // x * scale + shift, the fold at the statistics' owner (./batchnorm.ts)
+      foldBatchnorm(graph, n);
+      continue;
+    }
     if (n.op === "div") {
       const d = graph.node(n.args[1]!);
       if (d.vis.kind !== "private") continue;

@@ -52,10 +52,14 @@ const SECRET_OPS = new Set([
   "max",
   "min",
   "argmax",
+  // inference layers (compiler/lower/conv.ts; batchnorm is folded by canonicalize)
+  "conv2d",
+  "avg_pool2d",
 ]);
 
-/** Linear or inference ops whose secret protocol is still to come (not non-linear). */
-const SECRET_LATER = new Set(["conv2d", "avg_pool2d", "batchnorm"]);
+/** Linear or inference ops whose secret protocol is still to come (not non-linear): none
+ *  now (conv2d and avg_pool2d have protocols; canonicalize folds a secret batchnorm). */
+const SECRET_LATER = new Set<string>([]);
 
 /** May operand `index` of secret op `op` stay a public clear value? */
 export function keepsPublicOperand(op: string, index: number): boolean {
@@ -64,6 +68,7 @@ export function keepsPublicOperand(op: string, index: number): boolean {
     case "sub":
     case "mul":
     case "matmul":
+    case "conv2d":
     case "lt":
     case "le":
     case "gt":

@@ -12,6 +12,8 @@ import { Prg } from "../random/index.js";
 import { type RingTensor, ringMatmul, ringMul, size } from "../ring/index.js";
 import { DEALER_ITEMS, type DealerOutputLayout, isDealerItem } from "../protocols/spec/dealer-items.js";
 import { binaryCorrections } from "./binary.js";
+import { ringConv2d } from "../protocols/local/conv.js";
+import { convWindow } from "../protocols/spec/conv-tables.js";
 
 /** The label of one dealer node execution: node id plus loop iteration path. */
 export function dealerLabel(nodeId: string, iter: readonly number[]): string {
@@ -42,6 +44,10 @@ export function correlate(item: string, attrs: Record<string, unknown>, random: 
     }
     case "triple_matmul":
       return [ringMatmul(random[0]!, random[1]!)];
+    case "triple_conv": {
+      const { stride, padding } = convWindow(attrs);
+      return [ringConv2d(random[0]!, random[1]!, stride, padding)];
+    }
     case "trunc_pair": {
       const bits = BigInt(attrs["bits"] as number);
       const r = random[0]!.data;

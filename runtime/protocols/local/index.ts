@@ -43,6 +43,11 @@ import {
 } from "./binary.js";
 import { cmp_b2a, cmp_leaves } from "./compare.js";
 import type { BinaryLocalFnName } from "../spec/binary-tables.js";
+import { beaver_conv, beaver_conv_private, conv_public, pool_sum, pool_windows } from "./conv.js";
+import type { ConvLocalFnName } from "../spec/conv-tables.js";
+
+/** Inference layers (./conv.ts). */
+const CONV_IMPLS = { beaver_conv, beaver_conv_private, conv_public, pool_sum, pool_windows } satisfies Record<ConvLocalFnName, LocalFn>;
 
 /** Binary sharing and comparisons (./binary.ts, ./compare.ts). */
 const BINARY_IMPLS = {
@@ -96,6 +101,7 @@ export const LOCAL_IMPLS = {
   stack,
   broadcast_to,
   ...BINARY_IMPLS,
+  ...CONV_IMPLS,
 } satisfies Record<LocalFnName, LocalFn>;
 
 export function localFn(name: string): LocalFn {

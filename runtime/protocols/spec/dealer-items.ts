@@ -10,6 +10,7 @@
 // elements of its correlated outputs on the wire, all to one party.
 
 import { BINARY_DEALER_ITEMS } from "./binary-tables.js";
+import { CONV_DEALER_ITEMS } from "./conv-tables.js";
 
 export interface DealerOutputLayout {
   /** Name of the output, for messages and docs (a, b, c, r, …). */
@@ -93,6 +94,8 @@ export const DEALER_ITEMS = {
   },
   // binary sharing and comparisons (./binary-tables.ts)
   ...BINARY_DEALER_ITEMS,
+  // inference layers (./conv-tables.ts)
+  ...CONV_DEALER_ITEMS,
 } as const satisfies Record<string, DealerItemInfo>;
 
 export type DealerItemName = keyof typeof DEALER_ITEMS;

@@ -8,6 +8,7 @@
 // the same name in runtime/plan/ops.ts.
 
 import { BINARY_LOCAL_FNS } from "./binary-tables.js";
+import { CONV_LOCAL_FNS } from "./conv-tables.js";
 
 export const LOCAL_FNS = {
   add: "x + y (shares, NumPy broadcasting)",
@@ -49,6 +50,8 @@ export const LOCAL_FNS = {
   broadcast_to: "broadcast to attr shape",
   // binary sharing and comparisons (./binary-tables.ts)
   ...BINARY_LOCAL_FNS,
+  // inference layers (./conv-tables.ts)
+  ...CONV_LOCAL_FNS,
 } as const;
 
 export type LocalFnName = keyof typeof LOCAL_FNS;

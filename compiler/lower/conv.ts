@@ -1,0 +1,31 @@
+// Secret inference layers -> protocol steps (runtime/protocols/spec/conv.ts): conv2d and
+// avg_pool2d. Operands are plan values: arith shares, or a clear public value that placement
+// kept public (conv2d's input or weights). An int operand is converted to fixed first (the
+// checker types these layers fixed). batchnorm never gets here: compiler/passes/canonicalize.ts
+// folds it into a per-channel scale and shift. Never opens a value itself.
+
+import type { PlanBuilder, ValueSpec } from "../../runtime/protocols/builder.js";
+import { avgPool, convPublic, convSecret } from "../../runtime/protocols/spec/conv.js";
+import type { IrNode } from "../ir/graph.js";
+import { sharesAs } from "./secret.js";
+
+export const CONV_OPS = new Set(["conv2d", "avg_pool2d"]);
+
+/** `op(args)` on shares for the ops above; undefined for any other op. */
+export function lowerConvOp(b: PlanBuilder, n: IrNode, args: string[]): string | undefined {
+  if (!CONV_OPS.has(n.op)) return undefined;
+  const out: ValueSpec = { elem: n.elem, shape: n.shape };
+  const isShares = (v: string): boolean => b.info(v).kind === "arith";
+  const attrs = { ...n.attrs } as Record<string, unknown>;
+  const [x, w] = args as [string, string];
+  switch (n.op) {
+    case "conv2d": {
+      if (isShares(x) && isShares(w)) return convSecret(b, sharesAs(b, x, "fixed"), sharesAs(b, w, "fixed"), attrs, out);
+      if (isShares(x)) return convPublic(b, sharesAs(b, x, "fixed"), w, attrs, out, "right");
+      return convPublic(b, sharesAs(b, w, "fixed"), x, attrs, out, "left");
+    }
+    case "avg_pool2d":
+      return avgPool(b, sharesAs(b, x, "fixed"), attrs, out);
+  }
+  return undefined;
+}
