@@ -1,0 +1,42 @@
+// The dealer as its own OS process (or host), over TLS to every compute party: what
+// `mpc run FILE --dealer --config parties.json` runs. It reuses the dealer's offline phase
+// (runDealer) unchanged: the seed it shares with each party comes from the TLS key exchange of
+// their connection, and the last party's correction shares go over that party's connection.
+// The dealer reads only the plan and the deployment file: no input, no share of one.
+
+import { runDealer, type DealerStats } from "../dealer/index.js";
+import type { Plan } from "../plan/plan.js";
+import { checkParties, DEALER, loadCredentials } from "../transport/config.js";
+import { connectMesh, type LinkStats } from "../transport/tls.js";
+import { helloFor, meshOptions, type NetworkOptions } from "./party-process.js";
+
+export interface NetworkDealerOptions extends NetworkOptions {
+  plan: Plan;
+}
+
+export interface NetworkDealerResult extends DealerStats {
+  connectMs: number;
+  links: LinkStats[];
+}
+
+export async function runNetworkDealer(o: NetworkDealerOptions): Promise<NetworkDealerResult> {
+  const { plan, config } = o;
+  const t0 = performance.now();
+  checkParties(config, plan.program, plan.parties);
+  const credentials = loadCredentials(config, DEALER);
+  const transport = await connectMesh({ config, credentials, peers: [...plan.parties], hello: helloFor(plan, DEALER), ...meshOptions(o) });
+  const connectMs = performance.now() - t0;
+  try {
+    const stats = runDealer(
+      plan,
+      plan.parties.map((p) => transport.sharedSeed(p)),
+      transport,
+    );
+    o.log?.(`dealer: sent ${stats.items} items`);
+    await transport.finish();
+    return { ...stats, connectMs, links: transport.linkStats() };
+  } catch (e) {
+    await transport.abort(e instanceof Error ? e.message : String(e));
+    throw e;
+  }
+}
