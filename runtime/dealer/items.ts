@@ -62,6 +62,14 @@ export function correlate(item: string, attrs: Record<string, unknown>, random: 
         { data: low, shape: [...random[0]!.shape] },
       ];
     }
+    case "nl_onehot": {
+      // the one-hot vector of (r mod size), row by row (non-linear table lookups)
+      const r = random[0]!.data;
+      const sz = attrs["size"] as number;
+      const h = new BigUint64Array(r.length * sz);
+      for (let i = 0; i < r.length; i++) h[i * sz + Number(r[i]! & BigInt(sz - 1))] = 1n;
+      return [{ data: h, shape: [...random[0]!.shape, sz] }];
+    }
     default:
       throw new Error(`internal: dealer item ${item} has no generator`);
   }

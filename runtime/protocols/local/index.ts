@@ -45,6 +45,11 @@ import { cmp_b2a, cmp_leaves } from "./compare.js";
 import type { BinaryLocalFnName } from "../spec/binary-tables.js";
 import { beaver_conv, beaver_conv_private, conv_public, pool_sum, pool_windows } from "./conv.js";
 import type { ConvLocalFnName } from "../spec/conv-tables.js";
+import { nl_affine_rows, nl_lincomb, nl_lookup, nl_rows } from "./nonlinear.js";
+import type { NonlinearLocalFnName } from "../spec/nonlinear/tables.js";
+
+/** Non-linear functions (./nonlinear.ts). */
+const NONLINEAR_IMPLS = { nl_lincomb, nl_rows, nl_affine_rows, nl_lookup } satisfies Record<NonlinearLocalFnName, LocalFn>;
 
 /** Inference layers (./conv.ts). */
 const CONV_IMPLS = { beaver_conv, beaver_conv_private, conv_public, pool_sum, pool_windows } satisfies Record<ConvLocalFnName, LocalFn>;
@@ -102,6 +107,7 @@ export const LOCAL_IMPLS = {
   broadcast_to,
   ...BINARY_IMPLS,
   ...CONV_IMPLS,
+  ...NONLINEAR_IMPLS,
 } satisfies Record<LocalFnName, LocalFn>;
 
 export function localFn(name: string): LocalFn {

@@ -11,6 +11,7 @@
 
 import { BINARY_DEALER_ITEMS } from "./binary-tables.js";
 import { CONV_DEALER_ITEMS } from "./conv-tables.js";
+import { NONLINEAR_DEALER_ITEMS } from "./nonlinear/tables.js";
 
 export interface DealerOutputLayout {
   /** Name of the output, for messages and docs (a, b, c, r, …). */
@@ -96,6 +97,8 @@ export const DEALER_ITEMS = {
   ...BINARY_DEALER_ITEMS,
   // inference layers (./conv-tables.ts)
   ...CONV_DEALER_ITEMS,
+  // non-linear functions (./nonlinear/tables.ts)
+  ...NONLINEAR_DEALER_ITEMS,
 } as const satisfies Record<string, DealerItemInfo>;
 
 export type DealerItemName = keyof typeof DEALER_ITEMS;

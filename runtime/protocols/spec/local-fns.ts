@@ -9,6 +9,7 @@
 
 import { BINARY_LOCAL_FNS } from "./binary-tables.js";
 import { CONV_LOCAL_FNS } from "./conv-tables.js";
+import { NONLINEAR_LOCAL_FNS } from "./nonlinear/tables.js";
 
 export const LOCAL_FNS = {
   add: "x + y (shares, NumPy broadcasting)",
@@ -52,6 +53,8 @@ export const LOCAL_FNS = {
   ...BINARY_LOCAL_FNS,
   // inference layers (./conv-tables.ts)
   ...CONV_LOCAL_FNS,
+  // non-linear functions (./nonlinear/tables.ts)
+  ...NONLINEAR_LOCAL_FNS,
 } as const;
 
 export type LocalFnName = keyof typeof LOCAL_FNS;
