@@ -6,6 +6,6 @@ export { runInProcess, type RunOptions, type RunResult, type RunStats, type Pair
 export { shareOf, shareLabel, encodeValue } from "./sharing.js";
 export { scopeLifetimes, nodeUses, nodeDefs } from "./lifetimes.js";
 export { runInThread, type ThreadRunOptions } from "./run-in-thread.js";
-export { makeSetup, checkInputs, ownInputs, type RunSetup } from "./setup.js";
+export { makeSetup, checkInputs, checkPlan, ownInputs, type RunSetup } from "./setup.js";
 export { OfflineStore, DEFAULT_OFFLINE_BUDGET } from "./offline.js";
 export { warmUp } from "./warm-up.js";

@@ -13,7 +13,7 @@ import type { ClearTensor } from "../clear/index.js";
 import type { Plan } from "../plan/plan.js";
 import { DEFAULT_TIMEOUT_MS, type RoundStats } from "../transport/index.js";
 import type { Progress } from "./executor.js";
-import { checkInputs, makeSetup, ownInputs } from "./setup.js";
+import { checkInputs, checkPlan, makeSetup, ownInputs } from "./setup.js";
 import type { DealerWorkerData, MainMessage, PartyWorkerData, WorkerMessage } from "./worker.js";
 
 export interface RunOptions {
@@ -75,6 +75,7 @@ function workerEntry(): { entry: string | URL; eval: boolean } {
 }
 
 export async function runInProcess(plan: Plan, inputs: ReadonlyMap<string, ClearTensor>, options: RunOptions = {}): Promise<RunResult> {
+  checkPlan(plan);
   checkInputs(plan, inputs);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const parties = plan.parties;

@@ -10,7 +10,7 @@ import type { Plan } from "../plan/plan.js";
 import { PortTransport, type Transport } from "../transport/index.js";
 import { PartyExecutor, type ProfileEntry, type Progress } from "./executor.js";
 import { mergeRounds, type PairTraffic, type RunResult } from "./run-in-process.js";
-import { checkInputs, makeSetup, ownInputs } from "./setup.js";
+import { checkInputs, checkPlan, makeSetup, ownInputs } from "./setup.js";
 
 export interface ThreadRunOptions {
   timeoutMs?: number;
@@ -28,6 +28,7 @@ export async function runInThread(
   inputs: ReadonlyMap<string, ClearTensor>,
   options: ThreadRunOptions = {},
 ): Promise<RunResult & { profiles?: Map<string, ProfileEntry[]> }> {
+  checkPlan(plan);
   checkInputs(plan, inputs);
   const setup = makeSetup(plan);
   const t0 = performance.now();

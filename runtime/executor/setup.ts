@@ -6,7 +6,7 @@
 import { MessageChannel, type MessagePort } from "node:worker_threads";
 import { UserError } from "../../grammar/diagnostic.js";
 import type { ClearTensor } from "../clear/index.js";
-import type { Plan } from "../plan/plan.js";
+import { PLAN_FORMAT, PLAN_VERSION, type Plan } from "../plan/plan.js";
 import { randomSeed } from "../random/index.js";
 
 export interface RunSetup {
@@ -38,6 +38,18 @@ export function makeSetup(plan: Plan): RunSetup {
     link("dealer", parties[i]!);
   }
   return { ports, pairSeeds, dealerSeeds: parties.map(() => randomSeed()) };
+}
+
+/** Refuse a plan this runtime cannot execute (another format or version, too few parties). */
+export function checkPlan(plan: Plan): void {
+  if (plan.format !== PLAN_FORMAT || plan.version !== PLAN_VERSION) {
+    throw new UserError(
+      `the plan is ${String(plan.format)} version ${String(plan.version)}, but this runtime executes ${PLAN_FORMAT} version ${PLAN_VERSION}: recompile the program`,
+    );
+  }
+  if (plan.parties.length < 2 || new Set(plan.parties).size !== plan.parties.length || plan.parties.includes("dealer")) {
+    throw new UserError(`program ${plan.program} needs at least two distinct compute parties (and none named "dealer")`);
+  }
 }
 
 /** Check that every declared input is given with its declared shape, and nothing else. */

@@ -284,8 +284,16 @@ test("a party whose peer never sends times out with a clear error", async (t) =>
   ch.port2.close();
 });
 
-test("missing, undeclared and mis-shaped inputs are user errors before anything runs", async (t) => {
+test("missing, undeclared and mis-shaped inputs, and foreign plans, are user errors before anything runs", async (t) => {
   const { plans } = differentPlans();
+  await t.throwsAsync(runInThread({ ...plans[0]!, version: 99 as never }, new Map()), {
+    name: "UserError",
+    message: "the plan is mpc-plan version 99, but this runtime executes mpc-plan version 1: recompile the program",
+  });
+  await t.throwsAsync(runInThread({ ...plans[0]!, parties: ["alice"] }, new Map()), {
+    name: "UserError",
+    message: 'program test needs at least two distinct compute parties (and none named "dealer")',
+  });
   await t.throwsAsync(runInThread(plans[0]!, new Map()), { name: "UserError", message: "input alice.x was not provided" });
   await t.throwsAsync(runInThread(plans[0]!, new Map([["alice.x", tensor([1, 2], [2])], ["bob.q", tensor([1], [1])]])), {
     name: "UserError",
