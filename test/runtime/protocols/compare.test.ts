@@ -168,7 +168,6 @@ for (const n of [2, 3]) {
       },
     );
     const X = tensor(xs, [len]);
-    const Y = tensor(ys, [len]);
     t.deepEqual(out.get("relu"), [...evalClearOp("relu", [X]).data]);
     t.deepEqual(out.get("abs"), [...evalClearOp("abs", [X]).data]);
     t.deepEqual(out.get("sign"), [...evalClearOp("sign", [X]).data]);
