@@ -24,6 +24,7 @@ import type { ElemType } from "../../runtime/plan/plan.js";
 import type { IrNode } from "../ir/graph.js";
 import { lowerCompareOp } from "./compare.js";
 import { lowerConvOp } from "./conv.js";
+import { lowerNonlinearOp } from "./nonlinear.js";
 
 const same = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
 
@@ -59,6 +60,8 @@ export function lowerSecretOp(b: PlanBuilder, n: IrNode, args: string[], consts:
       return mulPublic(b, s, c, out);
     }
     case "div": {
+      // by a secret value: reciprocal and a product (./nonlinear.ts)
+      if (isShares(y)) return lowerNonlinearOp(b, n, args, consts)!;
       const k = consts[1];
       if (typeof k === "number") return mulConst(b, sharesAs(b, x, "fixed"), 1 / k, out);
       return divPublic(b, sharesAs(b, x, "fixed"), y, out);
@@ -98,6 +101,9 @@ export function lowerSecretOp(b: PlanBuilder, n: IrNode, args: string[], consts:
       // inference layers (./conv.ts)
       const c = lowerConvOp(b, n, args);
       if (c !== undefined) return c;
+      // non-linear functions (./nonlinear.ts)
+      const nl = lowerNonlinearOp(b, n, args, consts);
+      if (nl !== undefined) return nl;
       throw new Error(`internal: no secret lowering for ${n.op} (placement should have rejected it)`);
     }
   }

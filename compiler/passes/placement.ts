@@ -55,6 +55,17 @@ const SECRET_OPS = new Set([
   // inference layers (compiler/lower/conv.ts; batchnorm is folded by canonicalize)
   "conv2d",
   "avg_pool2d",
+  "max_pool2d",
+  // non-linear functions, and div by a secret value (compiler/lower/nonlinear.ts)
+  "exp",
+  "log",
+  "sqrt",
+  "inv_sqrt",
+  "reciprocal",
+  "sigmoid",
+  "tanh",
+  "softmax",
+  "log_softmax",
 ]);
 
 /** Linear or inference ops whose secret protocol is still to come (not non-linear): none
@@ -79,7 +90,8 @@ export function keepsPublicOperand(op: string, index: number): boolean {
     case "or":
       return true;
     case "div":
-      return index === 1;
+      // a public numerator multiplies a secret divisor's reciprocal locally
+      return true;
     case "select":
       return index === 0;
     default:
@@ -150,7 +162,7 @@ export function place(graph: ProgramGraph): Diagnostic[] {
     if (n.kind === "op" && n.vis.kind === "secret") {
       const formOk =
         (n.op !== "cast" || n.attrs["to"] !== "bool") &&
-        (n.op !== "div" || (n.elem === "fixed" && graph.node(n.args[1]!).vis.kind === "public")) &&
+        (n.op !== "div" || n.elem === "fixed") &&
         (n.op !== "mean" || n.elem === "fixed");
       if (!SECRET_OPS.has(n.op) || !formOk) {
         unsupported(n);

@@ -51,12 +51,10 @@ test("the smallest programs cost what their protocols say", (t) => {
   t.is(planCost(sum).total.dealer.items, 0);
 });
 
-test("a program using a secret sigmoid gets the error at the sigmoid", (t) => {
+test("a program using a secret sigmoid compiles to the sigmoid protocol (a one-hot lookup per iteration)", (t) => {
   const r = compileFile(new URL("feature_aggregation.mpc", dir).pathname);
-  t.is(r.plan, undefined);
-  const d = r.diagnostics.find((x) => x.code === "E1001");
-  t.truthy(d);
-  t.is(d!.message, "not yet supported on secret values: sigmoid (non-linear protocols come in a later issue)");
-  const line = readFileSync(new URL("feature_aggregation.mpc", dir), "utf8").split("\n")[d!.span.line - 1]!;
-  t.is(line.slice(d!.span.col - 1, d!.span.col - 1 + "sigmoid".length), "sigmoid");
+  t.deepEqual(r.diagnostics, []);
+  const loops = r.plan!.body.filter((n) => n.kind === "loop");
+  t.true(loops.length > 0);
+  t.true(loops.some((l) => l.kind === "loop" && l.body.some((n) => n.kind === "dealer" && n.item === "nl_onehot" && n.origin === "sigmoid")));
 });

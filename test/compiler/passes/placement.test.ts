@@ -124,13 +124,13 @@ test("a private var with a public start: the owner keeps its own copy (no other 
   t.is(plan.rounds, 0);
 });
 
-test("non-linear ops on secret values are a clear 'not yet supported' error; on private values they run in the clear", (t) => {
+test("losses without a secret protocol are a clear 'not yet supported' error; non-linear functions compile; on private values they run in the clear", (t) => {
   const f = new ProgramFixture("nl", ["alice", "bob"]);
   const x = f.input("alice", "x", "fixed", [3]);
   const y = f.input("bob", "y", "fixed", [3]);
   const sx = f.op("sigmoid", [x]);
-  const s = f.op("sigmoid", [f.op("add", [sx, y])]);
-  const c = f.op("exp", [f.op("sub", [x, y])]);
+  const s = f.op("bce", [f.op("add", [sx, y]), x]);
+  const c = f.op("cross_entropy", [f.op("sub", [x, y]), x]);
   f.reveal(s, "s");
   f.reveal(c, "c");
   const r = compileChecked(f.program());
@@ -138,9 +138,20 @@ test("non-linear ops on secret values are a clear 'not yet supported' error; on 
   t.deepEqual(
     r.diagnostics.map((d) => [d.code, d.message, d.span.line]),
     [
-      ["E1001", "not yet supported on secret values: sigmoid (non-linear protocols come in a later issue)", s.span.line],
-      ["E1001", "not yet supported on secret values: exp (non-linear protocols come in a later issue)", c.span.line],
+      ["E1001", "not yet supported on secret values: bce (non-linear protocols come in a later issue)", s.span.line],
+      ["E1001", "not yet supported on secret values: cross_entropy (non-linear protocols come in a later issue)", c.span.line],
     ],
+  );
+  // secret sigmoid and exp compile to their protocols (one-hot lookups, a comparison)
+  const h = new ProgramFixture("nl3", ["alice", "bob"]);
+  const hx = h.input("alice", "x", "fixed", [3]);
+  const hy = h.input("bob", "y", "fixed", [3]);
+  h.reveal(h.op("sigmoid", [h.op("add", [hx, hy])]), "s");
+  h.reveal(h.op("exp", [h.op("sub", [hx, hy])]), "e");
+  const secret = compiled(h);
+  t.deepEqual(
+    [...new Set(of(secret, "dealer").map((n) => n.item))].sort(),
+    ["compare", "nl_onehot", "triple_mul"],
   );
   // The same sigmoid on alice's own data alone compiles to clear work at alice.
   const g = new ProgramFixture("nl2", ["alice", "bob"]);
@@ -154,7 +165,7 @@ test("non-linear ops on secret values are a clear 'not yet supported' error; on 
   );
 });
 
-test("division: by a public constant is a local multiply, by another party's private value a Beaver product, by a secret an error", (t) => {
+test("division: by a public constant is a local multiply, by another party's private value a Beaver product, by a secret the reciprocal protocol", (t) => {
   const f = new ProgramFixture("div", ["alice", "bob"]);
   const x = f.input("alice", "x", "fixed", [3]);
   const y = f.input("bob", "y", "fixed", [3]);
@@ -174,8 +185,8 @@ test("division: by a public constant is a local multiply, by another party's pri
   const q = g.op("div", [gx, gs]);
   g.reveal(q, "q");
   const r = compileChecked(g.program());
-  t.deepEqual(
-    r.diagnostics.map((d) => [d.code, d.message]),
-    [["E1001", "not yet supported on secret values: div by a secret value (non-linear protocols come in a later issue)"]],
-  );
+  t.deepEqual(r.diagnostics, []);
+  // the divisor's sign and leading bit by comparisons, then products: no clear reciprocal
+  t.true(of(r.plan!, "dealer").some((n) => n.item === "compare"));
+  t.false(of(r.plan!, "clear").some((n) => n.op === "reciprocal"));
 });
