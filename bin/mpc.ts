@@ -17,6 +17,8 @@ const COMMANDS: Record<string, Command> = {
   compile: { summary: "compile a program to its protocol plan (JSON, DOT, SVG)", load: () => import("./commands/compile.js") },
   cost: { summary: "rounds, bytes and randomness a program needs, and its wall time on a network", load: () => import("./commands/cost.js") },
   explain: { summary: "explain a diagnostic code (mpc explain E0300)", load: () => import("./commands/explain.js") },
+  keys: { summary: "make TLS keys and parties.json for a deployment of separate processes or hosts", load: () => import("./commands/keys.js") },
+  launch: { summary: "run every party and the dealer as separate processes over TLS on this machine", load: () => import("./commands/launch.js") },
   run: { summary: "run a program on its parties' data (securely, or in the clear with --plaintext)", load: () => import("./commands/run.js") },
 };
 

@@ -164,6 +164,8 @@ function progressReporter(program: string, force: boolean, label: (loop: string)
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // one endpoint of a deployment over TLS (separate processes or hosts): bin/commands/run-party.ts
+  if (argv.some((a) => a === "--party" || a.startsWith("--party=") || a === "--dealer")) return (await import("./run-party.js")).main(argv);
   let args: RunArgs | "help";
   try {
     args = parseArgs(argv);
@@ -173,7 +175,8 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   if (args === "help") {
-    console.log(HELP);
+    const net = await import("./run-party.js");
+    console.log(`${HELP}\n\n${net.NETWORK_USAGE}\n${net.NETWORK_HELP}`);
     return 0;
   }
   const started = performance.now();

@@ -11,7 +11,7 @@
 // frame, a stalled peer — reject with an error naming the peer and the round, and abort the
 // run at every other party: never a hang. Never logs or inspects a payload.
 
-import { connect as tlsConnect, createServer, type Server, type TLSSocket } from "node:tls";
+import { type ConnectionOptions, connect as tlsConnect, createServer, type Server, type TLSSocket } from "node:tls";
 import { X509Certificate } from "node:crypto";
 import { UserError } from "../../grammar/diagnostic.js";
 import { type Credentials, certName, type DeploymentConfig, endpoints } from "./config.js";
@@ -640,7 +640,7 @@ export async function connectMesh(o: MeshOptions): Promise<TlsTransport> {
           rejectUnauthorized: true,
           // the name is checked against the endpoint (not the host name) in peerIdentity
           checkServerIdentity: () => undefined,
-        } as Parameters<typeof tlsConnect>[0]);
+        } as ConnectionOptions);
         const onError = (error: NodeJS.ErrnoException): void => {
           socket.destroy();
           resolve({ error });

@@ -1,0 +1,271 @@
+// `mpc run FILE --party P --config parties.json [--input P.name=PATH …] [--out DIR]` and
+// `mpc run FILE --dealer --config parties.json`: run ONE endpoint of a deployment of separate
+// processes or hosts over TLS (reached from bin/commands/run.ts when --party or --dealer is
+// given). A party compiles the program itself (its peers check the plan hash), reads only its
+// own inputs (it never opens a path bound to another party's input), runs, and only after the
+// whole run succeeded writes DIR/P/<name>.json and .csv for the outputs revealed to it.
+// Thin: the work is runtime/executor/party-process.ts and dealer-process.ts.
+// Exit codes: 0 ok, 1 errors in the program/data/run/peers, 2 usage.
+
+import { join } from "node:path";
+import { compileFile } from "../../compiler/pipeline.js";
+import { renderDiagnostics, UserError } from "../../grammar/diagnostic.js";
+import type { ClearTensor } from "../../runtime/clear/index.js";
+import { runNetworkDealer } from "../../runtime/executor/dealer-process.js";
+import { type NetworkOptions, runNetworkParty } from "../../runtime/executor/party-process.js";
+import { fixedBound } from "../../runtime/fixed/index.js";
+import { formatTensor, loadInputs, resolveInputs, writeOutput } from "../../runtime/io/index.js";
+import { DEALER, loadConfig } from "../../runtime/transport/config.js";
+import { TransportError } from "../../runtime/transport/transport.js";
+
+export const NETWORK_USAGE =
+  "usage: mpc run FILE --party NAME --config parties.json [--input NAME.input=PATH]... [--out DIR] [network options]\n" +
+  "       mpc run FILE --dealer --config parties.json [network options]";
+
+export const NETWORK_HELP = `Separate processes or hosts over TLS 1.3 with mutual authentication (docs/network.md):
+  --party NAME              run only party NAME; it reads only its own inputs and writes
+                            only its own outputs (DIR/NAME/<output>.json and .csv)
+  --dealer                  run the dealer
+  --config PATH             the deployment's parties.json (from \`mpc keys\`)
+  --connect-timeout SECONDS how long to wait for every peer to be up (default 30)
+  --parties-timeout SECONDS fail if a peer stays silent longer than this (default 120)
+  --latency MS              add MS one-way delay to every frame sent (simulated WAN)
+  --bandwidth MBIT          pace every link at MBIT Mbit/s (simulated WAN)
+  --listen HOST             listen on HOST instead of the host in parties.json (e.g. 0.0.0.0)
+  --max-frame-mb N          refuse frames larger than N MiB from a peer (default 1024)
+  --verbose                 report connections on stderr`;
+
+interface Args {
+  file: string;
+  party?: string;
+  dealer: boolean;
+  config?: string;
+  inputs: string[];
+  out?: string;
+  json: boolean;
+  progress: boolean;
+  verbose: boolean;
+  net: Omit<NetworkOptions, "config">;
+}
+
+class UsageError extends Error {}
+
+function parse(argv: string[]): Args | "help" {
+  const files: string[] = [];
+  const a: Omit<Args, "file"> = { dealer: false, inputs: [], json: false, progress: false, verbose: false, net: {} };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const eq = arg.startsWith("--") ? arg.indexOf("=") : -1;
+    const flag = eq > 0 ? arg.slice(0, eq) : arg;
+    const value = (): string => {
+      if (eq > 0) return arg.slice(eq + 1);
+      const v = argv[++i];
+      if (v === undefined) throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    const num = (positive: boolean): number => {
+      const v = value();
+      const x = Number(v);
+      if (!/^\d+(\.\d+)?$/.test(v) || (positive && !(x > 0))) throw new UsageError(`${flag} takes a ${positive ? "positive" : "non-negative"} number, got '${v}'`);
+      return x;
+    };
+    switch (flag) {
+      case "--help":
+      case "-h":
+        return "help";
+      case "--party":
+        a.party = value();
+        break;
+      case "--dealer":
+        a.dealer = true;
+        break;
+      case "--config":
+        a.config = value();
+        break;
+      case "--input":
+      case "-i":
+        a.inputs.push(value());
+        break;
+      case "--out":
+      case "-o":
+        a.out = value();
+        break;
+      case "--parties-timeout":
+        a.net.timeoutMs = Math.round(num(true) * 1000);
+        break;
+      case "--connect-timeout":
+        a.net.connectTimeoutMs = Math.round(num(true) * 1000);
+        break;
+      case "--latency":
+        a.net.latencyMs = num(false);
+        break;
+      case "--bandwidth":
+        a.net.bandwidthMbit = num(true);
+        break;
+      case "--listen":
+        a.net.listenHost = value();
+        break;
+      case "--max-frame-mb":
+        a.net.maxFrameBytes = Math.round(num(true) * 2 ** 20);
+        break;
+      case "--json":
+      case "--progress":
+      case "--verbose":
+        if (eq > 0) throw new UsageError(`${flag} takes no value`);
+        a[flag.slice(2) as "json" | "progress" | "verbose"] = true;
+        break;
+      case "--plaintext":
+        throw new UsageError("--plaintext runs in this process, not as one party of a deployment");
+      default:
+        if (arg.startsWith("-") && arg !== "-") throw new UsageError(`unknown option '${arg}'`);
+        files.push(arg);
+    }
+  }
+  if (files.length !== 1) throw new UsageError(files.length === 0 ? "no program file given" : `give exactly one program file, got ${files.length}`);
+  if (a.dealer === (a.party !== undefined)) throw new UsageError("give either --party NAME or --dealer");
+  if (a.config === undefined) throw new UsageError("--config parties.json is required with --party and --dealer");
+  if (a.dealer && a.inputs.length > 0) throw new UsageError("the dealer reads no inputs");
+  return { file: files[0]!, ...a };
+}
+
+const plural = (n: number, w: string): string => `${n} ${w}${n === 1 ? "" : "s"}`;
+const showMs = (ms: number): string => (ms < 1000 ? `${ms.toFixed(0)} ms` : `${(ms / 1000).toFixed(2)} s`);
+function showBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / 1024 / 1024).toFixed(2)} MiB`;
+}
+
+/** A transport failure is the run's (or a peer's) error, shown like any user error. */
+function asUserError(e: unknown): unknown {
+  return e instanceof TransportError ? new UserError(e.message) : e;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let args: Args | "help";
+  try {
+    args = parse(argv);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    console.error(`mpc run: ${e.message}\n${NETWORK_USAGE}`);
+    return 2;
+  }
+  if (args === "help") {
+    console.log(`${NETWORK_USAGE}\n\n${NETWORK_HELP}`);
+    return 0;
+  }
+  try {
+    return await runEndpoint(args);
+  } finally {
+    // whatever a failure leaves behind (a peer's half-closed socket, a timer), the process ends
+    setTimeout(() => process.exit(process.exitCode ?? 1), 5_000).unref();
+  }
+}
+
+async function runEndpoint(args: Args): Promise<number> {
+  const compiled = compileFile(args.file);
+  if (compiled.diagnostics.length > 0) process.stderr.write(renderDiagnostics(compiled.diagnostics, compiled.source ?? "", process.stderr.isTTY === true) + "\n");
+  if (!compiled.plan || !compiled.checked || compiled.diagnostics.some((d) => d.severity === "error")) return 1;
+  const plan = compiled.plan;
+  const config = loadConfig(args.config!);
+  const verbose = args.verbose;
+  const net: NetworkOptions = { ...args.net, config, ...(verbose ? { log: (l: string) => process.stderr.write(`${l}\n`) } : {}) };
+
+  if (args.dealer) {
+    let r;
+    try {
+      r = await runNetworkDealer({ ...net, plan });
+    } catch (e) {
+      throw asUserError(e);
+    }
+    if (args.json) {
+      console.log(JSON.stringify({ program: plan.program, planHash: plan.hash, role: DEALER, stats: r }, null, 2));
+    } else {
+      console.log(
+        `program ${plan.program}: dealer done: ${plural(r.items, "item")}, ${showBytes(r.bytes)} of corrections to ${plan.parties[plan.parties.length - 1]}; ` +
+          `connected in ${showMs(r.connectMs)}, items made in ${showMs(r.offlineMs)}`,
+      );
+    }
+    return 0;
+  }
+
+  const party = args.party!;
+  if (!plan.parties.includes(party)) throw new UserError(`program ${plan.program} has no party ${party} (its parties: ${plan.parties.join(", ")})`, 2);
+  // only this party's inputs: a binding for another party's input is refused, not read
+  const own = plan.inputs.filter((i) => i.party === party);
+  for (const b of args.inputs) {
+    const lhs = b.slice(0, Math.max(0, b.indexOf("="))).trim();
+    const other = plan.inputs.find((i) => i.party !== party && (lhs === `${i.party}.${i.name}` || lhs === i.name));
+    if (other) throw new UserError(`--input ${b}: ${other.party}.${other.name} is ${other.party}'s input; party ${party} reads only its own inputs (${own.map((i) => `${i.party}.${i.name}`).join(", ") || "none"})`, 2);
+  }
+  const bindings = resolveInputs(args.file, plan.program, own, args.inputs);
+  const loaded = loadInputs(bindings, { fixedBound: fixedBound(plan.precision) });
+  const inputs = new Map<string, ClearTensor>(own.map((i) => [i.name, loaded.get(`${i.party}.${i.name}`)!]));
+
+  const lines = new Map(plan.body.flatMap((n) => (n.kind === "loop" && n.src ? [[n.id, `at line ${n.src.line}`] as const] : [])));
+  const showProgress = args.progress || process.stderr.isTTY === true;
+  let r;
+  try {
+    r = await runNetworkParty({
+      ...net,
+      plan,
+      party,
+      inputs,
+      ...(showProgress
+        ? { onProgress: (p: { loop: string; iteration: number; total: number }) => process.stderr.write(`[${plan.program}] ${party}: loop ${lines.get(p.loop) ?? p.loop}: ${p.iteration}/${p.total}\n`) }
+        : {}),
+    });
+  } catch (e) {
+    throw asUserError(e);
+  }
+
+  // the run succeeded: only now are outputs written
+  const outDir = args.out ?? join("out", plan.program);
+  const revealed = plan.outputs.filter((o) => o.to.includes(party));
+  const files = new Map<string, { json: string; csv: string }>();
+  for (const o of revealed) {
+    const v = r.outputs.get(o.name);
+    if (v === undefined) throw new UserError(`party ${party} did not receive output ${o.name}`);
+    files.set(o.name, writeOutput(outDir, party, o.name, v));
+  }
+  const payload = new Map(r.stats.links.map((l) => [l.peer, l.payloadBytes]));
+  if (args.json) {
+    console.log(
+      JSON.stringify(
+        {
+          program: plan.program,
+          planHash: plan.hash,
+          role: "party",
+          party,
+          outputs: revealed.map((o) => {
+            const v = r.outputs.get(o.name)!;
+            return { name: o.name, to: o.to, elem: o.elem, shape: v.shape, data: Array.from(v.data, (x) => (Number.isFinite(x) ? x : null)), files: files.get(o.name) };
+          }),
+          stats: { ...r.stats, sent: r.stats.sent.map((s) => ({ ...s, payloadBytes: payload.get(s.to) ?? 0 })) },
+        },
+        null,
+        2,
+      ),
+    );
+    return 0;
+  }
+  const out: string[] = [`program ${plan.program}: ran as party ${party} of ${plan.parties.join(", ")} over TLS (plan ${plan.hash.slice(0, 16)}…)`];
+  if (bindings.size > 0) {
+    const w = Math.max(...[...bindings.keys()].map((k) => k.length));
+    out.push("inputs:", ...[...bindings].map(([k, b]) => `  ${k.padEnd(w)}  ${b.path}${b.source === "flag" ? " (--input)" : ""}`));
+  }
+  for (const o of revealed) {
+    const v = r.outputs.get(o.name)!;
+    out.push("", `${o.name}: ${v.shape.length === 0 ? o.elem : `${o.elem}[${v.shape.join(", ")}]`} -> ${o.to.join(", ")}`, ...formatTensor(v, o.elem).map((l) => `  ${l}`));
+  }
+  if (revealed.length === 0) out.push("", `nothing is revealed to ${party}`);
+  else out.push("", `outputs written to ${outDir}/${party}/<name>.json and .csv`);
+  const s = r.stats;
+  out.push(`time: connect ${showMs(s.connectMs)}, offline ${showMs(s.offlineMs)}, online ${showMs(s.onlineMs)}, ${plural(s.rounds, "round")}`);
+  if (s.sent.length > 0) {
+    out.push(`traffic ${party} sent:`);
+    for (const p of s.sent) out.push(`  -> ${p.to}  ${plural(p.messages, "message")}, ${showBytes(p.bytes)} (payload ${showBytes(payload.get(p.to) ?? 0)})`);
+  } else out.push(`traffic: ${party} sent nothing to the other parties`);
+  console.log(out.join("\n"));
+  return 0;
+}
