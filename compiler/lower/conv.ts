@@ -1,15 +1,17 @@
-// Secret inference layers -> protocol steps (runtime/protocols/spec/conv.ts): conv2d and
-// avg_pool2d. Operands are plan values: arith shares, or a clear public value that placement
+// Secret inference layers -> protocol steps (runtime/protocols/spec/conv.ts): conv2d,
+// avg_pool2d, and max_pool2d (the windows gathered into a last axis, then the comparison
+// tree of runtime/protocols/spec/compare.ts over it). Operands are plan values: arith shares, or a clear public value that placement
 // kept public (conv2d's input or weights). An int operand is converted to fixed first (the
 // checker types these layers fixed). batchnorm never gets here: compiler/passes/canonicalize.ts
 // folds it into a per-channel scale and shift. Never opens a value itself.
 
 import type { PlanBuilder, ValueSpec } from "../../runtime/protocols/builder.js";
-import { avgPool, convPublic, convSecret } from "../../runtime/protocols/spec/conv.js";
+import { maxReduce } from "../../runtime/protocols/spec/compare.js";
+import { avgPool, convPublic, convSecret, poolWindows } from "../../runtime/protocols/spec/conv.js";
 import type { IrNode } from "../ir/graph.js";
 import { sharesAs } from "./secret.js";
 
-export const CONV_OPS = new Set(["conv2d", "avg_pool2d"]);
+export const CONV_OPS = new Set(["conv2d", "avg_pool2d", "max_pool2d"]);
 
 /** `op(args)` on shares for the ops above; undefined for any other op. */
 export function lowerConvOp(b: PlanBuilder, n: IrNode, args: string[]): string | undefined {
@@ -26,6 +28,9 @@ export function lowerConvOp(b: PlanBuilder, n: IrNode, args: string[]): string |
     }
     case "avg_pool2d":
       return avgPool(b, sharesAs(b, x, "fixed"), attrs, out);
+    case "max_pool2d":
+      // ceil(log2 k^2) levels of comparisons (4 rounds each) over every window at once
+      return maxReduce(b, poolWindows(b, sharesAs(b, x, "fixed"), attrs), 4);
   }
   return undefined;
 }
