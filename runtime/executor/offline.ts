@@ -13,7 +13,7 @@ import type { RingTensor } from "../ring/index.js";
 import { shareLabel } from "./sharing.js";
 
 /** Bytes of randomness a party derives ahead of the online phase (the rest on the fly). */
-export const DEFAULT_OFFLINE_BUDGET = 512 << 20;
+export const DEFAULT_OFFLINE_BUDGET = 256 << 20;
 
 type Step =
   | { kind: "dealer"; label: string; item: string; attrs: Record<string, unknown> }

@@ -24,7 +24,7 @@ export interface RunOptions {
   /** Warm each thread's JIT on a small synthetic plan before the timed phases (adds about
    *  0.2 s of start-up; makes the first large operations run at full speed). Default false. */
   warmUp?: boolean;
-  /** Bytes of randomness each party derives in the offline phase (default 512 MiB). */
+  /** Bytes of randomness each party derives in the offline phase (default 256 MiB). */
   offlineBudget?: number;
 }
 
