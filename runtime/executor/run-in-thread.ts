@@ -21,6 +21,8 @@ export interface ThreadRunOptions {
   profile?: boolean;
   /** Derive the parties' randomness ahead, as runInProcess does (default true). */
   offline?: boolean;
+  /** Bytes each party derives ahead (default DEFAULT_OFFLINE_BUDGET); the rest on the fly. */
+  offlineBudget?: number;
 }
 
 export async function runInThread(
@@ -56,7 +58,7 @@ export async function runInThread(
         ...(options.profile ? { profile: true } : {}),
       }),
   );
-  if (options.offline !== false) for (const e of executors) e.prepareOffline();
+  if (options.offline !== false) for (const e of executors) e.prepareOffline(options.offlineBudget);
   const offlineMs = performance.now() - t0;
   const t1 = performance.now();
   try {

@@ -316,3 +316,20 @@ test("each party is given only its own inputs", (t) => {
 test("the JIT warm-up plan runs (2 and 3 parties, every protocol family)", async (t) => {
   await t.notThrowsAsync(warmUp(1, 8));
 });
+
+test("randomness derived ahead, partly ahead or on the fly gives the same results", async (t) => {
+  const parties = ["alice", "bob", "carol"];
+  const plan = buildPlan(parties, [{ party: "alice", name: "x", shape: [5] }, { party: "bob", name: "y", shape: [5] }], (b, [x, y]) => {
+    const spec = { elem: "fixed" as const, shape: [5] };
+    const ys = b.share(y!, "bob");
+    const [out] = b.loop(0, 4, [b.share(x!, "alice")], (_i, [w]) => [mulSecret(b, w!, ys, spec)]);
+    b.output(revealTo(b, out!, parties), "w", parties);
+  });
+  const x = tensor([1, -2, 3, 0.5, 0.25], [5]);
+  const y = tensor([1.5, 0.5, -1, 2, 1], [5]);
+  const want = x.data.map((v, k) => v * y.data[k]! ** 4);
+  for (const opts of [{}, { offline: false }, { offlineBudget: 200 }, { offlineBudget: 0 }]) {
+    const r = await runInThread(plan, new Map([["alice.x", x], ["bob.y", y]]), opts);
+    t.true(maxAbsDiff(r.outputs.get("carol")!.get("w")!.data, want) <= 4 * bound(1, 8), JSON.stringify(opts));
+  }
+});
