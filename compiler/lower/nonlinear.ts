@@ -1,13 +1,12 @@
 // Secret non-linear functions -> protocol steps (runtime/protocols/spec/nonlinear): exp, log,
 // sqrt, inv_sqrt, reciprocal, sigmoid, tanh, softmax, log_softmax, and division by a secret
 // value. Operands arrive as plan values: arith shares (converted to fixed point here), or, for
-// the numerator of a division by a secret, a public clear value or compile-time constant
-// (multiplied into the reciprocal locally). Never opens a value itself.
+// the numerator of a division by a secret, a public clear value (shared for free). Never opens
+// a value itself.
 
-import type { PlanBuilder, ValueSpec } from "../../runtime/protocols/builder.js";
-import { mulSecret } from "../../runtime/protocols/spec/arithmetic.js";
-import { mulConst, mulPublic } from "../../runtime/protocols/spec/linear.js";
+import type { PlanBuilder } from "../../runtime/protocols/builder.js";
 import {
+  divSecret,
   expSecret,
   invSqrtSecret,
   logSecret,
@@ -35,8 +34,7 @@ export const NONLINEAR_OPS = new Set([...Object.keys(UNARY), "softmax", "log_sof
 
 /** `op(args)` on shares for the ops above and for a division by secret shares; undefined for
  *  anything else. */
-export function lowerNonlinearOp(b: PlanBuilder, n: IrNode, args: string[], consts: (number | boolean | undefined)[]): string | undefined {
-  const out: ValueSpec = { elem: "fixed", shape: n.shape };
+export function lowerNonlinearOp(b: PlanBuilder, n: IrNode, args: string[]): string | undefined {
   const [x, y] = args as [string, string];
   const unary = UNARY[n.op];
   if (unary) return unary(b, sharesAs(b, x, "fixed"));
@@ -49,12 +47,10 @@ export function lowerNonlinearOp(b: PlanBuilder, n: IrNode, args: string[], cons
     }
     case "div": {
       if (b.info(y).kind !== "arith") return undefined;
-      const r = reciprocalSecret(b, sharesAs(b, y, "fixed"));
-      if (b.info(x).kind === "arith") return mulSecret(b, sharesAs(b, x, "fixed"), r, out);
-      const k = consts[0];
-      if (typeof k === "number") return mulConst(b, r, k, out);
-      const c = b.info(x).elem === "fixed" ? x : b.clear("cast", [x], { to: "fixed" }, b.info(x).holders, { elem: "fixed", shape: b.info(x).shape });
-      return mulPublic(b, r, c, out);
+      // a public numerator becomes shares for free; the quotient keeps the relative precision
+      // that a multiple of a quantised 1/y would lose (runtime/protocols/spec/nonlinear/reciprocal.ts)
+      const a = b.info(x).kind === "arith" ? x : b.share(x, "public");
+      return divSecret(b, sharesAs(b, a, "fixed"), sharesAs(b, y, "fixed"), { elem: "fixed", shape: n.shape });
     }
     default:
       return undefined;

@@ -61,7 +61,7 @@ export function lowerSecretOp(b: PlanBuilder, n: IrNode, args: string[], consts:
     }
     case "div": {
       // by a secret value: reciprocal and a product (./nonlinear.ts)
-      if (isShares(y)) return lowerNonlinearOp(b, n, args, consts)!;
+      if (isShares(y)) return lowerNonlinearOp(b, n, args)!;
       const k = consts[1];
       if (typeof k === "number") return mulConst(b, sharesAs(b, x, "fixed"), 1 / k, out);
       return divPublic(b, sharesAs(b, x, "fixed"), y, out);
@@ -102,7 +102,7 @@ export function lowerSecretOp(b: PlanBuilder, n: IrNode, args: string[], consts:
       const c = lowerConvOp(b, n, args);
       if (c !== undefined) return c;
       // non-linear functions (./nonlinear.ts)
-      const nl = lowerNonlinearOp(b, n, args, consts);
+      const nl = lowerNonlinearOp(b, n, args);
       if (nl !== undefined) return nl;
       throw new Error(`internal: no secret lowering for ${n.op} (placement should have rejected it)`);
     }

@@ -58,20 +58,24 @@ export function range(lo: number, hi: number): number[] {
   return Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);
 }
 
-/**
- * y 2^g(q) for a secret fixed y of moderate size and the table exponent g: the integer part
- * of the factor (g >= 0) multiplies with no truncation, the fractional part (g < 0) at scale
- * 2^H and is truncated by H; both in one stacked product (1 round). `sign` (int, +-1) is
- * folded into the factor first when given, in a round of its own that runs in parallel with
- * whatever computes y.
- */
-export function scaleByPow2(b: PlanBuilder, n: Normalized, y: string, g: (q: number) => number, sign?: string): string {
+/** The factor 2^g(q) as two secret integer rows [2, n]: row 0 its integer part (g >= 0),
+ *  row 1 its fractional part scaled by 2^H (g < 0); `sign` (int, +-1) folded in when given,
+ *  in one product (1 round, usually in parallel with other work). */
+export function pow2Factor(b: PlanBuilder, n: Normalized, g: (q: number) => number, sign?: string): { G: string; H: number } {
   const qs = range(n.qmin, n.qmax);
   const H = Math.max(0, ...qs.map((q) => -g(q)));
-  let G = b.local("stack", [n.table((q) => (g(q) >= 0 ? 2 ** g(q) : 0), "int"), n.table((q) => (g(q) < 0 ? 2 ** (g(q) + H) : 0), "int")], { axis: 0 }, [
-    { elem: "int", shape: [2, ...b.info(y).shape] },
-  ])[0]!;
+  const lo = n.table((q) => (g(q) >= 0 ? 2 ** g(q) : 0), "int");
+  const hi = n.table((q) => (g(q) < 0 ? 2 ** (g(q) + H) : 0), "int");
+  const shape = b.info(lo).shape;
+  let G = b.local("stack", [lo, hi], { axis: 0 }, [{ elem: "int", shape: [2, ...shape] }])[0]!;
   if (sign) G = product(b, G, sign, "int");
+  return { G, H };
+}
+
+/** y 2^g for a secret fixed y (flat, the factor's size) and a factor from pow2Factor: one
+ *  stacked product (1 round); the integer part needs no truncation, the fractional part is
+ *  truncated by H, so only values about as large as the result are ever truncated. */
+export function mulPow2(b: PlanBuilder, G: string, H: number, y: string): string {
   const P = product(b, G, y, "int");
   const shape = b.info(y).shape;
   const lo = b.local("slice", [P], { ranges: [[0, null], ...shape.map((d) => [0, d])] }, [{ elem: "fixed", shape: [...shape] }])[0]!;
@@ -79,4 +83,10 @@ export function scaleByPow2(b: PlanBuilder, n: Normalized, y: string, g: (q: num
   const hiRaw = b.local("slice", [P], { ranges: [[1, null], ...shape.map((d) => [0, d])] }, [{ elem: "int", shape: [...shape] }])[0]!;
   const hi = trunc(b, hiRaw, H, "fixed");
   return b.local("add", [lo, hi], {}, [{ elem: "fixed", shape: [...shape] }])[0]!;
+}
+
+/** y 2^g(q) (see pow2Factor and mulPow2). */
+export function scaleByPow2(b: PlanBuilder, n: Normalized, y: string, g: (q: number) => number, sign?: string): string {
+  const { G, H } = pow2Factor(b, n, g, sign);
+  return mulPow2(b, G, H, y);
 }
