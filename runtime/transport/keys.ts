@@ -8,6 +8,7 @@
 // Also: one endpoint's own key and self-signed certificate, for organisations that each make
 // their own key and exchange only certificates (fingerprints pinned, no CA).
 
+import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { UserError } from "../../grammar/diagnostic.js";
@@ -76,7 +77,9 @@ export function issueDeployment(o: IssueOptions): IssuedDeployment {
   if (new Set(o.parties).size !== o.parties.length) throw new UserError(`a party is named twice in ${o.parties.join(", ")}`);
   const force = o.force ?? false;
   ensureDir(o.dir);
-  const deployment = o.deployment ?? `mpc deployment ${new Date().toISOString().slice(0, 19)}Z`;
+  // a distinct name per deployment: two CAs must never share a subject, or a verifier may
+  // pick the wrong one by name before failing on the signature
+  const deployment = `${o.deployment ?? "mpc deployment"} ${new Date().toISOString().slice(0, 10)} ${randomBytes(4).toString("hex")}`;
   const { notBefore, notAfter } = validity(o.days ?? 30);
   const caKeys = newKeyPair();
   const caName = `${deployment} CA`;

@@ -61,9 +61,14 @@ export interface LinkStats {
 }
 
 interface Waiter {
+  /** What is awaited, for messages ("round 3 (plan round 2; nodes …)"). */
+  what: string;
   resolve: (f: Frame) => void;
   reject: (e: Error) => void;
 }
+
+/** A connection's failure, worded for what a party was waiting for when it happened. */
+type Failure = (waitingFor: string | undefined) => TransportError;
 
 interface Channel {
   peer: string;
@@ -75,7 +80,7 @@ interface Channel {
   ready: boolean;
   readyWaiter?: () => void;
   finished: boolean;
-  failure?: TransportError;
+  failure?: Failure;
   seed: Uint8Array;
   /** Shaping: when the simulated link is next free, and frames waiting for their time. */
   linkFreeAt: number;
@@ -179,7 +184,7 @@ export class TlsTransport implements Transport {
       frames = ch.reader.push(chunk);
     } catch (e) {
       const why = e instanceof FrameError ? e.message : String(e);
-      this.channelFailed(ch, new TransportError(`party ${this.self} received a malformed frame from ${ch.peer} ${this.afterRound()}: ${why}`));
+      this.channelFailed(ch, (w) => new TransportError(`party ${this.self} received a malformed frame from ${ch.peer} ${this.when(w)}: ${why}`));
       ch.socket.destroy();
       return;
     }
@@ -206,13 +211,13 @@ export class TlsTransport implements Transport {
         ch.readyWaiter?.();
         return;
       case FrameKind.abort:
-        this.channelFailed(ch, new TransportError(`party ${this.self} stopped because ${ch.peer} failed: ${f.header.message}`));
+        this.channelFailed(ch, () => new TransportError(`party ${this.self} stopped because ${ch.peer} failed: ${f.header.message}`));
         return;
       case FrameKind.refuse:
-        this.channelFailed(ch, new TransportError(`${ch.peer} refused the connection with ${this.self}: ${f.header.message}`));
+        this.channelFailed(ch, () => new TransportError(`${ch.peer} refused the connection with ${this.self}: ${f.header.message}`));
         return;
       case FrameKind.hello:
-        this.channelFailed(ch, new TransportError(`party ${this.self} received a second hello from ${ch.peer} ${this.afterRound()}`));
+        this.channelFailed(ch, (w) => new TransportError(`party ${this.self} received a second hello from ${ch.peer} ${this.when(w)}`));
         return;
     }
   }
@@ -221,10 +226,12 @@ export class TlsTransport implements Transport {
     if (ch.timer) clearTimeout(ch.timer);
     if (ch.finished || ch.failure || this.closing) return;
     const cut = ch.reader.midFrame ? " in the middle of a frame" : "";
-    this.channelFailed(ch, new TransportError(`party ${this.self} lost the connection to ${ch.peer}${cut} ${this.afterRound()}`));
+    this.channelFailed(ch, (w) => new TransportError(`party ${this.self} lost the connection to ${ch.peer}${cut} ${this.when(w)}`));
   }
 
-  private afterRound(): string {
+  /** "while waiting for round 3 (…)", or where the run was if nothing was awaited. */
+  private when(waitingFor: string | undefined): string {
+    if (waitingFor !== undefined) return `while waiting for ${waitingFor}`;
     return this.lastRound < 0 ? "before the first round" : `after round ${this.lastRound}`;
   }
 
@@ -232,14 +239,15 @@ export class TlsTransport implements Transport {
     return new TransportError(`party ${this.self} waits for ${what} from ${peer}, but ${peer} has finished its run: the parties are not executing the same plan`);
   }
 
-  private channelFailed(ch: Channel, err: TransportError): void {
+  private channelFailed(ch: Channel, failure: Failure): void {
     if (ch.failure) return;
-    ch.failure = err;
-    for (const w of ch.waiters.splice(0)) w.reject(err);
+    ch.failure = failure;
+    const first = failure(ch.waiters[0]?.what);
+    for (const w of ch.waiters.splice(0)) w.reject(failure(w.what));
     ch.readyWaiter?.();
     if (!this.failure && !this.closing) {
-      this.failure = err;
-      this.failedReject(err);
+      this.failure = first;
+      this.failedReject(first);
     }
   }
 
@@ -297,7 +305,7 @@ export class TlsTransport implements Transport {
 
   send(peer: string, tag: FrameTag, payload: ArrayBuffer[]): void {
     const ch = this.channel(peer);
-    if (ch.failure) throw ch.failure;
+    if (ch.failure) throw ch.failure(undefined);
     let bytes = 0;
     for (const b of payload) bytes += b.byteLength;
     this.counter.count(peer, tag.round, tagBytes(tag) + bytes);
@@ -321,10 +329,7 @@ export class TlsTransport implements Transport {
     const ch = this.channel(peer);
     const queued = ch.queue.shift();
     if (queued) return Promise.resolve(queued);
-    if (ch.failure) {
-      const lost = ch.failure.message.includes("lost the connection");
-      return Promise.reject(lost ? new TransportError(`party ${this.self} lost the connection to ${peer} while waiting for ${what}`) : ch.failure);
-    }
+    if (ch.failure) return Promise.reject(ch.failure(what));
     if (ch.finished) return Promise.reject(this.finishedError(peer, what));
     return new Promise<Frame>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -333,16 +338,14 @@ export class TlsTransport implements Transport {
         reject(new TransportError(`party ${this.self} timed out after ${this.receiveTimeoutMs} ms waiting for ${peer}'s message of ${what}`));
       }, this.receiveTimeoutMs);
       const w: Waiter = {
+        what,
         resolve: (f) => {
           clearTimeout(timer);
           resolve(f);
         },
         reject: (e) => {
           clearTimeout(timer);
-          // name what was awaited: "lost the connection to bob while waiting for round 3 (…)"
-          if (e instanceof TransportError && e.message.startsWith(`party ${this.self} lost the connection to ${peer}`)) {
-            reject(new TransportError(`party ${this.self} lost the connection to ${peer} while waiting for ${what}`));
-          } else reject(e);
+          reject(e);
         },
       };
       ch.waiters.push(w);
@@ -359,7 +362,7 @@ export class TlsTransport implements Transport {
             const ch = this.channel(p);
             const check = (): boolean => {
               if (ch.ready) resolve();
-              else if (ch.failure) reject(ch.failure);
+              else if (ch.failure) reject(ch.failure("the start of the online phase"));
               else if (ch.finished) reject(this.finishedError(p, "the start of the online phase"));
               else return false;
               return true;
@@ -516,6 +519,7 @@ export async function connectMesh(o: MeshOptions): Promise<TlsTransport> {
       const left = Math.max(1, deadline - performance.now());
       const timer = setTimeout(() => done(new Error(`no hello within the connect timeout`)), left);
       let settled = false;
+      let refusing = false;
       const done = (err?: Error, peer?: string, frames?: DecodedFrame[]): void => {
         if (settled) return;
         settled = true;
@@ -525,13 +529,25 @@ export async function connectMesh(o: MeshOptions): Promise<TlsTransport> {
         else resolve({ peer: peer!, pending: { reader, frames: frames! } });
       };
       const refuse = (why: string): void => {
+        // let the peer read why before the connection goes (an abrupt close could discard it)
+        refusing = true;
+        socket.removeListener("close", onClose);
+        clearTimeout(timer);
+        const err = new UserError(`${self} refused the connection with ${id.name ?? "a peer"}: ${why}`);
+        const linger = setTimeout(() => {
+          socket.destroy();
+          done(err);
+        }, 2_000);
+        socket.once("close", () => {
+          clearTimeout(linger);
+          done(err);
+        });
         socket.end(encodeControl(FrameKind.refuse, { message: why }));
-        done(new UserError(`${self} refused the connection with ${id.name ?? "a peer"}: ${why}`));
       };
       const onClose = (): void => done(new Error(`the connection closed during the handshake`));
       socket.on("close", onClose);
       socket.on("error", (e: NodeJS.ErrnoException) => {
-        if (settled) return;
+        if (settled || refusing) return;
         const name = id.name ?? expected.join("/");
         if (e.code && /ALERT|CERT/.test(e.code)) done(new UserError(`${name} refused ${self}'s connection: ${tlsReason(e)}`));
         else done(e);
@@ -543,7 +559,7 @@ export async function connectMesh(o: MeshOptions): Promise<TlsTransport> {
       }
       socket.write(encodeControl(FrameKind.hello, { ...o.hello }));
       socket.on("data", (chunk: Buffer) => {
-        if (settled) return;
+        if (settled || refusing) return;
         let frames: DecodedFrame[];
         try {
           frames = reader.push(chunk);
@@ -589,11 +605,12 @@ export async function connectMesh(o: MeshOptions): Promise<TlsTransport> {
     server = createServer({ ...tlsBase, requestCert: true, rejectUnauthorized: true });
     server.on("secureConnection", (socket: TLSSocket) => {
       socket.on("error", () => undefined);
+      const from = socket.remoteAddress ?? "an unknown address";
       greet(socket, acceptFrom).then(
         ({ peer, pending }) => adopt(peer, socket, pending),
         (e: Error) => {
           socket.destroy();
-          const line = `${self}: refused a connection from ${socket.remoteAddress ?? "?"}: ${e.message}`;
+          const line = `${self}: refused a connection from ${from}: ${e.message}`;
           if (e instanceof UserError) {
             // a peer of this deployment with a wrong plan or version: nothing will fix itself
             if (/mismatch/.test(e.message)) failHard(e);
@@ -604,7 +621,8 @@ export async function connectMesh(o: MeshOptions): Promise<TlsTransport> {
       );
     });
     server.on("tlsClientError", (e: NodeJS.ErrnoException, socket: TLSSocket) => {
-      const line = `${self}: refused a TLS connection from ${socket.remoteAddress ?? "?"}: ${tlsReason(e).replace(/^it /, "the client ")}`;
+      const from = socket.remoteAddress ? `from ${socket.remoteAddress}` : "from a client that already left";
+      const line = `${self}: refused a TLS connection ${from}: ${tlsReason(e).replace(/^it /, "the client ")}`;
       refused.push(line);
       o.log?.(line);
     });
