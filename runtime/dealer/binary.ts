@@ -123,12 +123,19 @@ function compareValues(attrs: Record<string, unknown>, get: (name: string) => Bi
   out.set("u2_sets", maskProducts(get("u2"), lv.level2.rows.length, lv.level2.sets));
   const s = i32(get("s"));
   const sArith = new BigUint64Array(lv.q * n);
-  for (let row = 0; row < lv.q; row++) for (let k = 0; k < n; k++) sArith[row * n + k] = BigInt(laneBit(s, row * 2 * w, k));
+  const sa = i32(sArith); // the low halves hold the bits; the high halves stay 0
+  for (let row = 0; row < lv.q; row++) for (let k = 0; k < n; k++) sa[2 * (row * n + k)] = laneBit(s, row * 2 * w, k);
   out.set("s_arith", sArith);
-  // products with the lt bit (row 0)
+  // products with the lt bit (row 0): x where the bit is set, else 0 (int32 halves)
   const times = (x: BigUint64Array): BigUint64Array => {
     const p = new BigUint64Array(n);
-    for (let k = 0; k < n; k++) if (laneBit(s, 0, k)) p[k] = x[k]!;
+    const [pi, xi] = [i32(p), i32(x)];
+    for (let k = 0; k < n; k++) {
+      if (laneBit(s, 0, k)) {
+        pi[2 * k] = xi[2 * k]!;
+        pi[2 * k + 1] = xi[2 * k + 1]!;
+      }
+    }
     return p;
   };
   if (spec.zprod) out.set("r_s", times(r));

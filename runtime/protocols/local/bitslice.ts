@@ -58,25 +58,45 @@ export function fieldMasks4(b0: number, b1: number, b2: number, b3: number, out:
   const lo1 = b0 & n1;
   const lo2 = n0 & b1;
   const lo3 = b0 & b1;
-  const hi = [n2 & n3, b2 & n3, n2 & b3, b2 & b3];
-  for (let h = 0; h < 4; h++) {
-    const x = hi[h]!;
-    out[4 * h] = lo0 & x;
-    out[4 * h + 1] = lo1 & x;
-    out[4 * h + 2] = lo2 & x;
-    out[4 * h + 3] = lo3 & x;
-  }
+  // no temporary arrays: this runs per chunk per word
+  let x = n2 & n3;
+  out[0] = lo0 & x;
+  out[1] = lo1 & x;
+  out[2] = lo2 & x;
+  out[3] = lo3 & x;
+  x = b2 & n3;
+  out[4] = lo0 & x;
+  out[5] = lo1 & x;
+  out[6] = lo2 & x;
+  out[7] = lo3 & x;
+  x = n2 & b3;
+  out[8] = lo0 & x;
+  out[9] = lo1 & x;
+  out[10] = lo2 & x;
+  out[11] = lo3 & x;
+  x = b2 & b3;
+  out[12] = lo0 & x;
+  out[13] = lo1 & x;
+  out[14] = lo2 & x;
+  out[15] = lo3 & x;
 }
 
 export function fieldMasks3(b0: number, b1: number, b2: number, out: Int32Array): void {
   const n0 = ~b0;
   const n1 = ~b1;
-  const lo = [n0 & n1, b0 & n1, n0 & b1, b0 & b1];
   const n2 = ~b2;
-  for (let v = 0; v < 4; v++) {
-    out[v] = lo[v]! & n2;
-    out[4 + v] = lo[v]! & b2;
-  }
+  const lo0 = n0 & n1;
+  const lo1 = b0 & n1;
+  const lo2 = n0 & b1;
+  const lo3 = b0 & b1;
+  out[0] = lo0 & n2;
+  out[1] = lo1 & n2;
+  out[2] = lo2 & n2;
+  out[3] = lo3 & n2;
+  out[4] = lo0 & b2;
+  out[5] = lo1 & b2;
+  out[6] = lo2 & b2;
+  out[7] = lo3 & b2;
 }
 
 /**

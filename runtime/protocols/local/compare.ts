@@ -6,7 +6,7 @@
 //                z [z < 0] and W_k [z < 0].
 // Vertical layout (element k: lane k % 64 of word k / 64), on Int32Array views. Exact.
 
-import { fieldMasks3, fieldMasks4, laneBit, transposeBlock } from "./bitslice.js";
+import { fieldMasks3, fieldMasks4, transposeBlock } from "./bitslice.js";
 import { type LocalFn, ringArg } from "./types.js";
 
 const i32 = (d: BigUint64Array): Int32Array => new Int32Array(d.buffer, d.byteOffset, 2 * d.length);
@@ -101,41 +101,52 @@ export const cmp_b2a: LocalFn = (ctx, args, attrs) => {
   const n = c.length;
   const w = e.shape[1]!;
   const ev = i32(e.data);
-  const first = ctx.index === 0;
   const outs: { data: BigUint64Array; shape: number[] }[] = [];
+  // [bit] = e ? party0(1) - s : s
   const bitOut = (row: number): void => {
-    const o = new BigUint64Array(n);
-    const off = row * 2 * w;
-    for (let k = 0; k < n; k++) {
-      const s = sa[row * n + k]!;
-      o[k] = laneBit(ev, off, k) ? (first ? BigInt.asUintN(64, 1n - s) : BigInt.asUintN(64, -s)) : s;
-    }
+    const o = sa.slice(row * n, (row + 1) * n);
+    flipWhere(i32(o), ev, row * 2 * w, n, ctx.index === 0 ? 1 : 0);
     outs.push({ data: o, shape: [...shape] });
   };
   if (lt) bitOut(0);
   if (eq) bitOut(lt ? 1 : 0);
   let a = 4;
   if (zprod) {
-    // z m = e z + (1 - 2e)(c s - r_s)
+    // z m = e z + (1 - 2e)(c s - r_s): t = c s - r_s, then e ? z - t : t
     const rs = ringArg("cmp_b2a", args, a++).data;
     const o = new BigUint64Array(n);
-    for (let k = 0; k < n; k++) {
-      const zs = BigInt.asUintN(64, c[k]! * sa[k]! - rs[k]!);
-      o[k] = laneBit(ev, 0, k) ? BigInt.asUintN(64, z[k]! - zs) : zs;
-    }
+    for (let k = 0; k < n; k++) o[k] = BigInt.asUintN(64, c[k]! * sa[k]! - rs[k]!);
+    subFromWhere(o, z, ev, n);
     outs.push({ data: o, shape: [...shape] });
   }
   for (let q = 0; q < ops; q++) {
-    // W m = e W + (1 - 2e)(d s + a_s)
+    // W m = e W + (1 - 2e)(d s + a_s): t = d s + a_s, then e ? W - t : t
     const wk = ringArg("cmp_b2a", args, a++).data;
     const d = ringArg("cmp_b2a", args, a++).data;
     const as = ringArg("cmp_b2a", args, a++).data;
     const o = new BigUint64Array(n);
-    for (let k = 0; k < n; k++) {
-      const ws = BigInt.asUintN(64, d[k]! * sa[k]! + as[k]!);
-      o[k] = laneBit(ev, 0, k) ? BigInt.asUintN(64, wk[k]! - ws) : ws;
-    }
+    for (let k = 0; k < n; k++) o[k] = BigInt.asUintN(64, d[k]! * sa[k]! + as[k]!);
+    subFromWhere(o, wk, ev, n);
     outs.push({ data: o, shape: [...shape] });
   }
   return outs;
 };
+
+/** o[k] = add - o[k] (mod 2^64) for the elements whose lane bit is set in the vertical words
+ *  at int32 offset `off`; on int32 halves: add - x = ~x + 1 + add. */
+function flipWhere(o: Int32Array, bits: Int32Array, off: number, n: number, add: number): void {
+  for (let k = 0; k < n; k++) {
+    if (((bits[off + 2 * (k >>> 6) + ((k >>> 5) & 1)]! >>> (k & 31)) & 1) === 0) continue;
+    const lo = (~o[2 * k]! >>> 0) + 1 + add;
+    o[2 * k] = lo | 0;
+    o[2 * k + 1] = (~o[2 * k + 1]! + (lo > 0xffffffff ? 1 : 0)) | 0;
+  }
+}
+
+/** o[k] = x[k] - o[k] (mod 2^64) where the lt lane bit (row 0) is set. */
+function subFromWhere(o: BigUint64Array, x: BigUint64Array, bits: Int32Array, n: number): void {
+  for (let k = 0; k < n; k++) {
+    if (((bits[2 * (k >>> 6) + ((k >>> 5) & 1)]! >>> (k & 31)) & 1) === 0) continue;
+    o[k] = BigInt.asUintN(64, x[k]! - o[k]!);
+  }
+}
