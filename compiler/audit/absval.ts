@@ -46,6 +46,11 @@ export interface Atom {
   inv?: Affine;
   /** Number of operand elements (argmax: the number of classes). */
   arity: number;
+  /** The operand elements (product-sums: x0, y0, x1, y1, …), so a party that knows some of
+   *  them can evaluate or linearise the atom. */
+  args: readonly AbsElem[];
+  /** Float evaluation on public numbers, when the op has one. */
+  fold?: (xs: number[]) => number;
   span: Span;
 }
 
@@ -86,9 +91,12 @@ export class VarSpace {
     return this.atoms[id - this.inputVarCount]!;
   }
 
-  newAtom(op: string, deps: DepSet, span: Span, arity: number, inv?: Affine): number {
+  newAtom(op: string, deps: DepSet, span: Span, args: readonly AbsElem[], inv?: Affine, fold?: (xs: number[]) => number): number {
     const id = this.inputVarCount + this.atoms.length;
-    this.atoms.push(inv ? { id, op, deps, inv, arity, span } : { id, op, deps, arity, span });
+    const atom: Atom = { id, op, deps, arity: args.length, args, span };
+    if (inv) atom.inv = inv;
+    if (fold) atom.fold = fold;
+    this.atoms.push(atom);
     return id;
   }
 
@@ -230,7 +238,35 @@ export function depsOf(space: VarSpace, e: AbsElem): DepSet {
 
 const depCache = new WeakMap<Affine, DepSet>();
 
-/** True when the form mentions no atom: a genuinely linear function of input elements. */
+// ---------------------------------------------------------------- named linear forms
+
+/** A "linear" atom names a long affine form (a sum over an axis): elements that use it hold
+ *  one term instead of hundreds. It is transparent: expandLinear substitutes it back. */
+export const LINEAR = "linear";
+
+export function isNonlinearAtom(space: VarSpace, v: number): boolean {
+  return space.isAtom(v) && space.atom(v).op !== LINEAR;
+}
+
+const expandedDefs = new WeakMap<Atom, Affine>();
+
+/** `e` with every named linear form substituted by its definition (recursively). */
+export function expandLinear(space: VarSpace, e: Affine): Affine {
+  if (!e.vars.some((v) => space.isAtom(v) && space.atom(v).op === LINEAR)) return e;
+  const terms: [Affine, Rat][] = e.vars.map((v, t) => {
+    if (!space.isAtom(v) || space.atom(v).op !== LINEAR) return [variable(v), e.coefs[t]!];
+    const atom = space.atom(v);
+    let def = expandedDefs.get(atom);
+    if (!def) {
+      def = expandLinear(space, atom.args[0] as Affine);
+      expandedDefs.set(atom, def);
+    }
+    return [def, e.coefs[t]!];
+  });
+  return linearCombination(terms, e.c);
+}
+
+/** True when the form is a linear function of input elements (named sums expanded). */
 export function isLinearInInputs(space: VarSpace, e: Affine): boolean {
-  return e.vars.every((v) => !space.isAtom(v));
+  return e.vars.every((v) => !isNonlinearAtom(space, v));
 }

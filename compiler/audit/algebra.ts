@@ -14,6 +14,7 @@ import {
   constant,
   depsOf,
   isConst,
+  LINEAR,
   linearCombination,
   type Opaque,
   UNKNOWN_PUBLIC,
@@ -22,6 +23,9 @@ import {
 } from "./absval.js";
 import * as D from "./depset.js";
 import { Rat } from "./rational.js";
+
+/** Affine forms longer than this, made by a reduction, get a name. */
+const NAME_ABOVE = 32;
 
 export interface Limits {
   /** Affine term operations before switching to dependence only (default 3e7). */
@@ -153,6 +157,12 @@ export class Algebra {
     return this.nonlinear("div", [a, b], { fold: ([x, y]) => x! / y! });
   }
 
+  /** Name a long affine form (see absval LINEAR) so the elements that use it stay short. */
+  name(e: AbsElem): AbsElem {
+    if (e.k !== "aff" || e.vars.length <= NAME_ABOVE || this.coarse) return e;
+    return variable(this.space.newAtom(LINEAR, depsOf(this.space, e), this.span, [e]));
+  }
+
   /** A non-linear function of `args`: folded when all are public, else a fresh atom. */
   nonlinear(op: string, args: readonly AbsElem[], fn: ElemFn): AbsElem {
     if (args.every(isConst)) {
@@ -170,6 +180,6 @@ export class Algebra {
     this.charge(args.length);
     const arg = args[0]!;
     const inv = fn.injective && args.length === 1 && arg.k === "aff" ? arg : undefined;
-    return variable(this.space.newAtom(op, deps, this.span, args.length, inv));
+    return variable(this.space.newAtom(op, deps, this.span, args, inv, fn.fold));
   }
 }

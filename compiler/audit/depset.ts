@@ -8,23 +8,61 @@ export type DepSet = readonly number[];
 
 export const EMPTY: DepSet = Object.freeze([]) as DepSet;
 
+// Hash-consing: equal sets are one object, so unions can be memoised by identity. Programs
+// produce few distinct sets (row i, column j, all of x) but union them millions of times.
+const interned = new Map<number, DepSet[]>();
+let internedCount = 0;
+const unionMemo = new WeakMap<DepSet, Map<DepSet, DepSet>>();
+
+function hash(s: readonly number[]): number {
+  let h = 0x811c9dc5 ^ s.length;
+  for (let k = 0; k < s.length; k++) h = Math.imul(h ^ s[k]!, 0x01000193);
+  return h >>> 0;
+}
+
+/** The canonical object for a set's content. */
+export function intern(s: readonly number[]): DepSet {
+  if (s.length === 0) return EMPTY;
+  const h = hash(s);
+  const bucket = interned.get(h);
+  if (bucket) {
+    for (const t of bucket) if (t === s || sameRuns(t, s)) return t;
+    bucket.push(s);
+  } else {
+    // Bounded: past the cap, start over (sets stay correct, only sharing is lost).
+    if (internedCount > 200_000) {
+      interned.clear();
+      internedCount = 0;
+    }
+    interned.set(h, [s]);
+  }
+  internedCount++;
+  return s;
+}
+
+function sameRuns(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
+}
+
 export function single(id: number): DepSet {
-  return [id, id + 1];
+  return intern([id, id + 1]);
 }
 
 export function range(start: number, end: number): DepSet {
-  return end > start ? [start, end] : EMPTY;
+  return end > start ? intern([start, end]) : EMPTY;
 }
 
 /** From ids in any order (duplicates allowed). */
 export function fromIds(ids: Iterable<number>): DepSet {
-  const sorted = [...new Set(ids)].sort((a, b) => a - b);
+  const sorted = Float64Array.from(new Set(ids)).sort();
   const out: number[] = [];
   for (const id of sorted) {
     if (out.length > 0 && out[out.length - 1] === id) out[out.length - 1] = id + 1;
     else out.push(id, id + 1);
   }
-  return out;
+  return intern(out);
 }
 
 export function isEmpty(s: DepSet): boolean {
@@ -59,6 +97,16 @@ export function equals(a: DepSet, b: DepSet): boolean {
 export function union(a: DepSet, b: DepSet): DepSet {
   if (a.length === 0 || a === b) return b;
   if (b.length === 0) return a;
+  let memo = unionMemo.get(a);
+  const hit = memo?.get(b);
+  if (hit) return hit;
+  const r = computeUnion(a, b);
+  if (!memo) unionMemo.set(a, (memo = new Map()));
+  memo.set(b, r);
+  return r;
+}
+
+function computeUnion(a: DepSet, b: DepSet): DepSet {
   const out: number[] = [];
   let i = 0;
   let j = 0;
@@ -80,7 +128,7 @@ export function union(a: DepSet, b: DepSet): DepSet {
   // Return an argument when the union added nothing (keeps sets shared).
   if (equals(out, a)) return a;
   if (equals(out, b)) return b;
-  return out;
+  return intern(out);
 }
 
 export function unionAll(sets: Iterable<DepSet>): DepSet {
@@ -109,7 +157,7 @@ export function minus(a: DepSet, b: DepSet): DepSet {
       k += 2;
     }
   }
-  return out;
+  return out.length === a.length && sameRuns(out, a) ? a : intern(out);
 }
 
 /** Elements of `a` within [start, end). */
@@ -120,7 +168,7 @@ export function clip(a: DepSet, start: number, end: number): DepSet {
     const e = Math.min(a[k + 1]!, end);
     if (s < e) out.push(s, e);
   }
-  return out;
+  return out.length === a.length && sameRuns(out, a) ? a : intern(out);
 }
 
 export function* ids(s: DepSet): Generator<number> {

@@ -5,7 +5,7 @@
 // interpretation; they never decide severity.
 
 import type { AbsElem, Affine, InputVars, VarSpace } from "./absval.js";
-import { depsOf } from "./absval.js";
+import { depsOf, isNonlinearAtom } from "./absval.js";
 import * as D from "./depset.js";
 import type { DepSet } from "./depset.js";
 import type { RevealEvent } from "./interpret.js";
@@ -250,7 +250,7 @@ export function nonlinearOps(space: VarSpace, els: readonly AbsElem[]): string[]
   const ops = new Set<string>();
   for (const e of els) {
     if (e.k === "opq") continue;
-    for (const v of e.vars) if (space.isAtom(v)) ops.add(space.atom(v).op);
+    for (const v of e.vars) if (isNonlinearAtom(space, v)) ops.add(space.atom(v).op);
   }
   return [...ops];
 }

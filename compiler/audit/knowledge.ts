@@ -17,12 +17,13 @@
 // fixed-point rounding of the revealed values. Non-linear values are never claimed to be
 // inverted unless the function is injective; what they reveal is described by dependence.
 
-import { type AbsElem, type Affine, depsOf, type VarSpace } from "./absval.js";
+import { type Affine, depsOf, expandLinear, type VarSpace } from "./absval.js";
 import * as D from "./depset.js";
 import type { DepSet } from "./depset.js";
 import { namedFormula, revealElemName, varName } from "./describe.js";
 import type { Interpretation, RevealEvent } from "./interpret.js";
-import { determinedVariables, reduceRows, type ReducedRow, type SparseRow } from "./linalg.js";
+import { type FieldForm, ObserverAlgebra } from "./generic.js";
+import { determinedVariables, GF_P61, ratToField, reduceRows, reduceRowsIn, type ReducedRow, type Reduction, type SparseRow } from "./linalg.js";
 import { Rat } from "./rational.js";
 
 export interface Determination {
@@ -36,15 +37,25 @@ export interface Determination {
   derivation?: string;
   /** Some reveal involved happens only on a branch the audit could not decide. */
   conditional: boolean;
+  /** The equations' coefficients include the observer's own data (generic.ts): the claim
+   *  holds for the observer's data in general position. */
+  generic: boolean;
+  /** Size of the system it was solved from. */
+  equations: number;
+  unknowns: number;
 }
 
 export interface Combination {
-  /** Hidden variables with coefficients (pivot coefficient 1). */
+  /** Hidden variables with their exact coefficients (pivot coefficient 1); for a generic
+   *  combination the coefficients are the observer's data and only the variables are kept
+   *  (each with coefficient 1 here). */
   terms: SparseRow;
   events: number[];
   via: string[];
   /** Involves non-linear values (atoms) rather than input elements only. */
   nonlinear: boolean;
+  /** Coefficients come from the observer's own data (shown generically, not as numbers). */
+  generic: boolean;
 }
 
 export type NonlinearKind = "bit" | "class-index" | "value" | "combination" | "dependence";
@@ -86,19 +97,23 @@ export interface Knowledge {
 }
 
 export interface KnowledgeOptions {
-  /** Coefficient operations per component (default 4e6). */
+  /** Coefficient operations per component (default 2e7). */
   componentBudget?: number;
   /** Components with more equations x unknowns than this are not attempted (default 4e8). */
   maxCells?: number;
 }
 
 interface Equation {
-  aff: Affine;
+  /** Exact coefficients, or (generic) coefficients over GF(2^61 - 1). */
+  aff?: Affine;
+  field?: FieldForm;
   /** Source reveal element, or undefined for an equation obtained by inverting an atom. */
   src?: { event: number; elem: number };
   events: number[];
   via: string[];
   conditional: boolean;
+  /** Its coefficients involve the observer's own data. */
+  generic: boolean;
 }
 
 const PROVENANCE_ROWS = 64;
@@ -107,13 +122,24 @@ export function analyseObserver(interp: Interpretation, observer: string, opts: 
   const { space } = interp;
   const own = space.partyDeps(observer);
   const received = interp.reveals.filter((r) => r.to.includes(observer));
+  const obsAlg = new ObserverAlgebra(space, own);
   const eqs: Equation[] = [];
   const atomsSeen = new Set<number>();
+  const addEquation = (named: Affine, rest: Omit<Equation, "aff" | "field" | "generic">, generic: boolean): void => {
+    const raw = expandLinear(space, named);
+    const field = obsAlg.expand(raw) ?? (generic ? obsAlg.toField(raw) : undefined);
+    if (field) {
+      eqs.push({ ...rest, field, generic: true });
+      for (const v of field.terms.keys()) if (space.isAtom(v)) atomsSeen.add(v);
+    } else {
+      eqs.push({ ...rest, aff: raw, generic: false });
+      for (const v of raw.vars) if (space.isAtom(v)) atomsSeen.add(v);
+    }
+  };
   for (const ev of received) {
     ev.value.el.forEach((e, k) => {
       if (e.k !== "aff" || e.vars.length === 0) return;
-      eqs.push({ aff: e, src: { event: ev.index, elem: k }, events: [ev.index], via: [], conditional: ev.conditional });
-      for (const v of e.vars) if (space.isAtom(v)) atomsSeen.add(v);
+      addEquation(e, { src: { event: ev.index, elem: k }, events: [ev.index], via: [], conditional: ev.conditional }, false);
     });
   }
   const determined = new Map<number, Determination>();
@@ -123,7 +149,7 @@ export function analyseObserver(interp: Interpretation, observer: string, opts: 
   let detSet: DepSet = D.EMPTY;
   const derivationsShown = new Map<number, number>();
   const isKnown = (v: number): boolean => (space.isAtom(v) ? knownAtoms.has(v) : D.has(own, v) || determined.has(v));
-  let last: { rows: ReducedRow[]; events: number[]; via: string[] }[] = [];
+  let last: { rows: ReducedRow<Rat | bigint>[]; events: number[]; via: string[]; generic: boolean }[] = [];
   let fallbacks: Fallback[] = [];
 
   for (let pass = 0; pass < 32; pass++) {
@@ -135,12 +161,15 @@ export function analyseObserver(interp: Interpretation, observer: string, opts: 
         changed = true;
       }
     }
-    const rows: { row: SparseRow; eq: Equation }[] = [];
+    const rows: { row: SparseRow<Rat | bigint>; eq: Equation }[] = [];
     for (const eq of eqs) {
-      const row: SparseRow = new Map();
-      eq.aff.vars.forEach((v, t) => {
-        if (!isKnown(v)) row.set(v, eq.aff.coefs[t]!);
-      });
+      const row: SparseRow<Rat | bigint> = new Map();
+      if (eq.aff) {
+        const aff = eq.aff;
+        aff.vars.forEach((v, t) => {
+          if (!isKnown(v)) row.set(v, aff.coefs[t]!);
+        });
+      } else for (const [v, k] of eq.field!.terms) if (!isKnown(v)) row.set(v, k);
       if (row.size > 0) rows.push({ row, eq });
     }
     last = [];
@@ -150,37 +179,39 @@ export function analyseObserver(interp: Interpretation, observer: string, opts: 
       const events = uniq(crow.flatMap((r) => r.eq.events));
       const via = uniq(crow.flatMap((r) => r.eq.via));
       const conditional = crow.some((r) => r.eq.conditional);
+      const generic = crow.some((r) => r.eq.generic);
       const unknowns = new Set(crow.flatMap((r) => [...r.row.keys()])).size;
       if (crow.length * unknowns > (opts.maxCells ?? 4e8)) {
         fallbacks.push({ events, equations: crow.length, unknowns, reason: "the system is too large to solve exactly" });
         continue;
       }
-      const tracked = crow.length <= PROVENANCE_ROWS;
-      const red = reduceRows(
-        crow.map((r) => r.row),
-        { provenance: tracked, budget: opts.componentBudget ?? 4e6 },
-      );
+      const tracked = crow.length <= PROVENANCE_ROWS && !generic;
+      const budget = opts.componentBudget ?? 2e7;
+      // Exact rationals when every coefficient is public; else GF(2^61 - 1) (generic.ts).
+      const red: Reduction<Rat | bigint> = generic
+        ? reduceRowsIn(GF_P61, crow.map((r) => toFieldRow(r.row)), { budget })
+        : reduceRows(crow.map((r) => r.row as SparseRow<Rat>), { provenance: tracked, budget });
       if (!red.complete) {
-        fallbacks.push({ events, equations: crow.length, unknowns, reason: `solving it exactly needs more than ${(opts.componentBudget ?? 4e6).toExponential(0)} operations` });
+        fallbacks.push({ events, equations: crow.length, unknowns, reason: `solving it exactly needs more than ${(opts.componentBudget ?? 2e7).toExponential(0)} operations` });
         continue;
       }
-      last.push({ rows: red.rows, events, via });
+      last.push({ rows: red.rows, events, via, generic });
       for (const [v, row] of determinedVariables(red)) {
         if (space.isAtom(v)) {
           learnedAtoms.add(v);
           const a = space.atom(v);
           if (a.inv && !inverted.has(v)) {
             inverted.add(v);
-            eqs.push({ aff: a.inv, events, via: uniq([...via, a.op]), conditional });
-            for (const w of a.inv.vars) if (space.isAtom(w)) atomsSeen.add(w);
+            addEquation(a.inv, { events, via: uniq([...via, a.op]), conditional }, generic);
             changed = true;
           }
         } else if (!determined.has(v)) {
-          const det: Determination = { id: v, events, via, conditional };
+          const det: Determination = { id: v, events, via, conditional, generic, equations: crow.length, unknowns };
           // Derivations are examples for the report: a few per input are enough.
           const inp = space.inputOf(v).index;
           const shown = derivationsShown.get(inp) ?? 0;
-          const derivation = shown < 3 && tracked && row.provenance ? derive(space, v, row.provenance, crow.map((r) => r.eq), interp.reveals, isKnown) : undefined;
+          const derivation =
+            shown < 3 && tracked && row.provenance ? derive(space, v, row.provenance as SparseRow<Rat>, crow.map((r) => r.eq), interp.reveals, isKnown) : undefined;
           if (derivation) {
             det.derivation = derivation;
             derivationsShown.set(inp, shown + 1);
@@ -199,7 +230,8 @@ export function analyseObserver(interp: Interpretation, observer: string, opts: 
     for (const row of comp.rows) {
       if (row.terms.size <= 1) continue;
       const nonlinear = [...row.terms.keys()].some((v) => space.isAtom(v));
-      combos.push({ terms: row.terms, events: comp.events, via: comp.via, nonlinear });
+      const terms: SparseRow = comp.generic ? new Map([...row.terms.keys()].map((v) => [v, Rat.ONE])) : (row.terms as SparseRow<Rat>);
+      combos.push({ terms, events: comp.events, via: comp.via, nonlinear, generic: comp.generic });
     }
   }
 
@@ -212,8 +244,11 @@ export function analyseObserver(interp: Interpretation, observer: string, opts: 
       const hidden = D.minus(depsOf(space, e), own);
       evDeps = D.union(evDeps, hidden);
       const left = D.minus(hidden, detSet);
-      if (left.length === 0 || isLinearForm(space, e)) return;
-      const { kind, op, atom } = classify(space, e, isKnown);
+      if (left.length === 0) return;
+      const x = e.k === "aff" ? expandLinear(space, e) : undefined;
+      const vars = x ? [...(obsAlg.expand(x)?.terms.keys() ?? x.vars)] : undefined;
+      if (vars && vars.every((v) => !space.isAtom(v))) return;
+      const { kind, op, atom } = classify(space, vars, isKnown);
       const narrow = D.size(left) === 1;
       const key = `${kind}|${op ?? ""}|${narrow}`;
       const g = groups.get(key);
@@ -242,15 +277,12 @@ export function analyseObserver(interp: Interpretation, observer: string, opts: 
   };
 }
 
-function isLinearForm(space: VarSpace, e: AbsElem): boolean {
-  return e.k === "aff" && e.vars.every((v) => !space.isAtom(v));
-}
-
 const BIT_OPS = new Set(["lt", "le", "gt", "ge", "eq", "ne", "and", "or", "nonzero"]);
 
-function classify(space: VarSpace, e: AbsElem, isKnown: (v: number) => boolean): { kind: NonlinearKind; op?: string; atom?: number } {
-  if (e.k === "opq") return { kind: "dependence" };
-  const unknown = e.vars.filter((v) => !isKnown(v));
+/** What a non-linear revealed element is, from its variables (undefined: opaque). */
+function classify(space: VarSpace, vars: readonly number[] | undefined, isKnown: (v: number) => boolean): { kind: NonlinearKind; op?: string; atom?: number } {
+  if (vars === undefined) return { kind: "dependence" };
+  const unknown = vars.filter((v) => !isKnown(v));
   if (unknown.length === 1 && space.isAtom(unknown[0]!)) {
     const atom = unknown[0]!;
     const op = space.atom(atom).op;
@@ -277,12 +309,13 @@ function derive(
   let c = Rat.ZERO;
   for (const [r, alpha] of [...provenance].sort((x, y) => x[0] - y[0])) {
     const eq = eqs[r]!;
-    if (!eq.src) return undefined;
+    const aff = eq.aff;
+    if (!eq.src || !aff) return undefined;
     revealed.push([alpha, revealElemName(reveals[eq.src.event]!, eq.src.elem)]);
-    c = c.sub(alpha.mul(eq.aff.c));
-    eq.aff.vars.forEach((w, t) => {
+    c = c.sub(alpha.mul(aff.c));
+    aff.vars.forEach((w, t) => {
       if (!isKnown(w)) return;
-      known.set(w, (known.get(w) ?? Rat.ZERO).sub(alpha.mul(eq.aff.coefs[t]!)));
+      known.set(w, (known.get(w) ?? Rat.ZERO).sub(alpha.mul(aff.coefs[t]!)));
     });
   }
   const knownTerms = [...known].filter(([, r]) => !r.isZero());
@@ -291,8 +324,14 @@ function derive(
   return `${varName(space, v)} = ${namedFormula(rhs, c)}`;
 }
 
+function toFieldRow(row: SparseRow<Rat | bigint>): SparseRow<bigint> {
+  const out = new Map<number, bigint>();
+  for (const [v, k] of row) out.set(v, typeof k === "bigint" ? k : ratToField(k));
+  return out;
+}
+
 /** Connected components of equations linked by shared variables (union-find). */
-function components(rows: readonly SparseRow[]): number[][] {
+function components(rows: readonly SparseRow<unknown>[]): number[][] {
   const parent = new Map<number, number>();
   const find = (x: number): number => {
     let r = x;

@@ -11,17 +11,85 @@
 
 import { Rat } from "./rational.js";
 
-export type SparseRow = Map<number, Rat>;
-
-export interface ReducedRow {
-  pivot: number;
-  terms: SparseRow;
-  /** The combination of original equations (by index) that gives this row, when tracked. */
-  provenance?: SparseRow;
+/** The arithmetic a reduction runs in: exact rationals, or a prime field for generic
+ *  (randomised) systems. */
+export interface Field<T> {
+  readonly zero: T;
+  readonly one: T;
+  isZero(a: T): boolean;
+  isOne(a: T): boolean;
+  sub(a: T, b: T): T;
+  mul(a: T, b: T): T;
+  inv(a: T): T;
 }
 
-export interface Reduction {
-  rows: ReducedRow[];
+export const RATIONALS: Field<Rat> = {
+  zero: Rat.ZERO,
+  one: Rat.ONE,
+  isZero: (a) => a.isZero(),
+  isOne: (a) => a.isOne(),
+  sub: (a, b) => a.sub(b),
+  mul: (a, b) => a.mul(b),
+  inv: (a) => a.inv(),
+};
+
+/** 2^61 - 1, a Mersenne prime: random substitutions over GF(p) keep the generic rank with
+ *  probability at least 1 - degree/p. */
+export const P61 = (1n << 61n) - 1n;
+
+export const modP = (x: bigint): bigint => {
+  const r = x % P61;
+  return r < 0n ? r + P61 : r;
+};
+
+function powMod(b: bigint, e: bigint): bigint {
+  let r = 1n;
+  b = modP(b);
+  while (e > 0n) {
+    if (e & 1n) r = (r * b) % P61;
+    b = (b * b) % P61;
+    e >>= 1n;
+  }
+  return r;
+}
+
+export const GF_P61: Field<bigint> = {
+  zero: 0n,
+  one: 1n,
+  isZero: (a) => a === 0n,
+  isOne: (a) => a === 1n,
+  sub: (a, b) => modP(a - b),
+  mul: (a, b) => (a * b) % P61,
+  inv: (a) => {
+    if (a === 0n) throw new RangeError("inverse of zero");
+    return powMod(a, P61 - 2n);
+  },
+};
+
+const fieldCache = new WeakMap<Rat, bigint>();
+
+/** A rational as an element of GF(2^61 - 1) (cached: the same coefficients recur). */
+export function ratToField(r: Rat): bigint {
+  if (r.d === 1n) return modP(r.n);
+  let x = fieldCache.get(r);
+  if (x === undefined) {
+    x = modP(modP(r.n) * GF_P61.inv(modP(r.d)));
+    fieldCache.set(r, x);
+  }
+  return x;
+}
+
+export type SparseRow<T = Rat> = Map<number, T>;
+
+export interface ReducedRow<T = Rat> {
+  pivot: number;
+  terms: SparseRow<T>;
+  /** The combination of original equations (by index) that gives this row, when tracked. */
+  provenance?: SparseRow<T>;
+}
+
+export interface Reduction<T = Rat> {
+  rows: ReducedRow<T>[];
   /** False when the budget ran out: `rows` is then incomplete and must not be used. */
   complete: boolean;
   /** Coefficient operations spent. */
@@ -36,54 +104,61 @@ export interface ReduceOptions {
 }
 
 /** r -= c * p, in place. Returns the number of coefficient operations. */
-function axpy(r: SparseRow, c: Rat, p: SparseRow): number {
+function axpy<T>(F: Field<T>, r: SparseRow<T>, c: T, p: SparseRow<T>): number {
   for (const [col, v] of p) {
-    const next = (r.get(col) ?? Rat.ZERO).sub(c.mul(v));
-    if (next.isZero()) r.delete(col);
+    const prev = r.get(col);
+    const cv = F.mul(c, v);
+    const next = prev === undefined ? F.sub(F.zero, cv) : F.sub(prev, cv);
+    if (F.isZero(next)) r.delete(col);
     else r.set(col, next);
   }
   return p.size;
 }
 
-function scale(r: SparseRow, c: Rat): void {
-  for (const [col, v] of r) r.set(col, v.mul(c));
+function scale<T>(F: Field<T>, r: SparseRow<T>, c: T): void {
+  for (const [col, v] of r) r.set(col, F.mul(v, c));
 }
 
 /** Reduce `equations` to a fully reduced echelon basis of their span (see header). The
  *  pivot of each new row is its smallest variable id, so callers that number the variables
  *  they most want to see solved first get them as pivots. */
 export function reduceRows(equations: readonly SparseRow[], opts: ReduceOptions = {}): Reduction {
+  return reduceRowsIn(RATIONALS, equations, opts);
+}
+
+/** reduceRows in any field (GF_P61 for generic systems). */
+export function reduceRowsIn<T>(F: Field<T>, equations: readonly SparseRow<T>[], opts: ReduceOptions = {}): Reduction<T> {
   const budget = opts.budget ?? 5e6;
-  const rows: ReducedRow[] = [];
-  const byPivot = new Map<number, ReducedRow>();
+  const rows: ReducedRow<T>[] = [];
+  const byPivot = new Map<number, ReducedRow<T>>();
   let work = 0;
   for (let i = 0; i < equations.length; i++) {
-    const r: SparseRow = new Map(equations[i]!);
-    for (const [col, v] of r) if (v.isZero()) r.delete(col);
-    const prov: SparseRow | undefined = opts.provenance ? new Map([[i, Rat.ONE]]) : undefined;
+    const r: SparseRow<T> = new Map(equations[i]!);
+    for (const [col, v] of r) if (F.isZero(v)) r.delete(col);
+    const prov: SparseRow<T> | undefined = opts.provenance ? new Map([[i, F.one]]) : undefined;
     // Eliminate existing pivots. The basis is fully reduced, so subtracting a pivot row never
     // brings in another pivot column: one pass over r's original columns is enough.
     for (const col of [...r.keys()]) {
       const p = byPivot.get(col);
       const c = r.get(col);
       if (!p || c === undefined) continue;
-      work += axpy(r, c, p.terms);
-      if (prov && p.provenance) work += axpy(prov, c, p.provenance);
+      work += axpy(F, r, c, p.terms);
+      if (prov && p.provenance) work += axpy(F, prov, c, p.provenance);
     }
     if (work > budget) return { rows, complete: false, work };
     if (r.size === 0) continue;
     let pivot = Infinity;
     for (const col of r.keys()) if (col < pivot) pivot = col;
-    const inv = r.get(pivot)!.inv();
-    scale(r, inv);
-    if (prov) scale(prov, inv);
-    const row: ReducedRow = prov ? { pivot, terms: r, provenance: prov } : { pivot, terms: r };
+    const inv = F.inv(r.get(pivot)!);
+    scale(F, r, inv);
+    if (prov) scale(F, prov, inv);
+    const row: ReducedRow<T> = prov ? { pivot, terms: r, provenance: prov } : { pivot, terms: r };
     // Keep the basis fully reduced: clear the new pivot from every other row.
     for (const q of rows) {
       const c = q.terms.get(pivot);
       if (c === undefined) continue;
-      work += axpy(q.terms, c, r);
-      if (q.provenance && prov) work += axpy(q.provenance, c, prov);
+      work += axpy(F, q.terms, c, r);
+      if (q.provenance && prov) work += axpy(F, q.provenance, c, prov);
     }
     rows.push(row);
     byPivot.set(pivot, row);
@@ -93,8 +168,8 @@ export function reduceRows(equations: readonly SparseRow[], opts: ReduceOptions 
 }
 
 /** The variables whose unit vector lies in the row space: exactly determined. */
-export function determinedVariables(red: Reduction): Map<number, ReducedRow> {
-  const out = new Map<number, ReducedRow>();
+export function determinedVariables<T>(red: Reduction<T>): Map<number, ReducedRow<T>> {
+  const out = new Map<number, ReducedRow<T>>();
   for (const row of red.rows) if (row.terms.size === 1) out.set(row.pivot, row);
   return out;
 }

@@ -17,6 +17,9 @@ function gcd(a: bigint, b: bigint): bigint {
 
 /** An exact fraction n/d in lowest terms with d > 0. Immutable. */
 export class Rat {
+  /** -this, computed once (coefficients like -1/569 are negated millions of times). */
+  private negated: Rat | undefined;
+
   private constructor(
     readonly n: bigint,
     readonly d: bigint,
@@ -103,6 +106,8 @@ export class Rat {
     if (this.n === 0n || o.n === 0n) return Rat.ZERO;
     if (this.isOne()) return o;
     if (o.isOne()) return this;
+    if (o === Rat.MINUS_ONE) return this.neg();
+    if (this === Rat.MINUS_ONE) return o.neg();
     if (this.d === 1n && o.d === 1n) return Rat.int(this.n * o.n);
     // Cross-cancel first so intermediate products stay small.
     const g1 = gcd(this.n, o.d);
@@ -115,7 +120,12 @@ export class Rat {
   }
 
   neg(): Rat {
-    return this.n === 0n ? this : new Rat(-this.n, this.d);
+    if (this.n === 0n) return this;
+    if (this.negated === undefined) {
+      this.negated = this.d === 1n && (this.n === 1n || this.n === -1n) ? (this.n === 1n ? Rat.MINUS_ONE : Rat.ONE) : new Rat(-this.n, this.d);
+      this.negated.negated = this;
+    }
+    return this.negated;
   }
 
   inv(): Rat {

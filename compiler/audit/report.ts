@@ -15,7 +15,7 @@ import type { CheckedProgram } from "../check/typed.js";
 import type { Plan } from "../../runtime/plan/plan.js";
 import { showVisibility } from "../../runtime/plan/visibility.js";
 import type { Limits } from "./algebra.js";
-import { depsOf, isConst, type InputVars, type VarSpace } from "./absval.js";
+import { depsOf, expandLinear, isConst, isNonlinearAtom, type InputVars, type VarSpace } from "./absval.js";
 import * as D from "./depset.js";
 import type { DepSet } from "./depset.js";
 import {
@@ -244,7 +244,7 @@ class Context {
       ? "public"
       : els.some((e) => e.k === "opq")
         ? "dependence-only"
-        : els.some((e) => e.k === "aff" && e.vars.some((v) => this.space.isAtom(v)))
+        : els.some((e) => e.k === "aff" && e.vars.some((v) => isNonlinearAtom(this.space, v)))
           ? "non-linear"
           : "linear";
     const { clauses, subject } = dependencePattern(this.space, ev);
@@ -272,7 +272,9 @@ class Context {
   }
 
   private linearFormula(ev: RevealEvent): string | undefined {
-    const els = ev.value.el;
+    // Large reveals are summarised by their dependence pattern, not per element.
+    if (ev.value.el.length > 100_000) return undefined;
+    const els = ev.value.el.map((e) => (e.k === "aff" ? expandLinear(this.space, e) : e));
     const name = (v: number): string => varName(this.space, v);
     if (els.length === 1) return `${ev.name} = ${formula(els[0] as never, name)}`;
     // One template for every element, at the element's own index?
@@ -357,10 +359,19 @@ class Context {
       if (dets.some((d) => d.conditional)) details.push("only if the branch containing the reveal runs (its condition could not be decided at compile time)");
       const primary = events[0]!;
       const countText = inp.size > 1 ? ` (${ref.count} of ${plural(ref.total, "element")})` : "";
+      const generic = dets.filter((d) => d.generic);
+      let how = "";
+      if (generic.length > 0) {
+        const g = generic.reduce((a, d) => (d.equations * d.unknowns > a.equations * a.unknowns ? d : a));
+        how = `, solving ${plural(g.equations, "equation")} in ${plural(g.unknowns, "unknown")} whose coefficients are ${obs}'s own data`;
+        details.push(
+          `this holds whenever ${obs}'s data in these equations is in general position (as many linearly independent rows as unknowns), which real data almost always is; the audit checked the rank with generic values standing for ${obs}'s data`,
+        );
+      }
       out.push(
         finding(RULES.exactDisclosure, {
           observer: obs,
-          message: `${obs} can compute ${ref.elements} exactly${countText}`,
+          message: `${obs} can compute ${ref.elements} exactly${countText}${how}`,
           span: this.ev(primary).span,
           related: this.related(events, primary),
           about: [ref],
@@ -421,8 +432,18 @@ class Context {
     const out: Finding[] = [];
     const groups = new Map<string, { terms: Map<number, Rat>[]; events: number[] }>();
     const singles: { terms: Map<number, Rat>; events: number[] }[] = [];
+    const generic = new Map<string, { count: number; support: DepSet; events: number[] }>();
     for (const c of k.combos) {
       if (c.nonlinear) continue;
+      if (c.generic) {
+        // Coefficients are the observer's own data: describe, don't print numbers.
+        const key = c.events.join(",");
+        const g = generic.get(key) ?? { count: 0, support: D.EMPTY, events: c.events };
+        g.count++;
+        g.support = D.union(g.support, D.fromIds(c.terms.keys()));
+        generic.set(key, g);
+        continue;
+      }
       const aff = { c: Rat.ZERO, vars: [...c.terms.keys()], coefs: [...c.terms.values()] };
       const t = elementTemplate(this.space, aff);
       if (t) {
@@ -461,6 +482,20 @@ class Context {
         }),
       );
     };
+    for (const g of generic.values()) {
+      const primary = g.events[0]!;
+      out.push(
+        finding(RULES.linearCombination, {
+          observer: k.observer,
+          message: `${k.observer} learns ${g.count === 1 ? "a linear combination" : `${g.count} independent linear combinations`} of ${describeDeps(this.space, g.support)} with coefficients from its own data, and none of these elements individually`,
+          span: this.ev(primary).span,
+          related: this.related(g.events, primary),
+          about: inputRefs(this.space, g.support),
+          details: [`it combines ${plural(D.size(g.support), "hidden element")} of ${joinWords(this.space.partiesOf(g.support))}; with more such reveals (or fewer unknowns) it could solve for them`],
+          reveals: g.events.map((e) => this.ev(e).name),
+        }),
+      );
+    }
     for (const g of groups.values()) emit(g.terms, g.events, true);
     // Ungrouped combinations: show a few, then count the rest in one finding.
     const shown = singles.slice(0, 5);

@@ -220,7 +220,7 @@ export function applyOp(alg: Algebra, call: OpCall): AbsTensor {
         shape: [...shape],
         el: groups.map((g) => {
           const r = op === "mean" ? Rat.of(1n, BigInt(g.length)) : Rat.ONE;
-          return alg.lin(g.map((k) => [a!.el[k]!, r] as [AbsElem, Rat]));
+          return alg.name(alg.lin(g.map((k) => [a!.el[k]!, r] as [AbsElem, Rat])));
         }),
       };
     }
@@ -256,7 +256,10 @@ export function applyOp(alg: Algebra, call: OpCall): AbsTensor {
     case "bce":
     case "cross_entropy": {
       if (args.every(isConstTensor)) return fromClear(evalClearOp(op, args.map(toClear), attrs), shape);
-      return { shape: [...shape], el: [alg.nonlinear(op, [...a!.el, ...b!.el], {})] };
+      const half = a!.el.length;
+      const fold = (xs: number[]): number =>
+        evalClearOp(op, [{ data: Float64Array.from(xs.slice(0, half)), shape: a!.shape }, { data: Float64Array.from(xs.slice(half)), shape: b!.shape }], attrs).data[0]!;
+      return { shape: [...shape], el: [alg.nonlinear(op, [...a!.el, ...b!.el], { fold })] };
     }
     case "reshape":
     case "flatten":
@@ -297,9 +300,14 @@ function productSum(alg: Algebra, pairs: readonly [AbsElem, AbsElem][], op: stri
     else if (isConst(y)) terms.push([x, y.c]);
     else secret.push(x, y);
   }
-  const linear = alg.lin(terms);
+  const linear = alg.name(alg.lin(terms));
   if (secret.length === 0) return linear;
-  return alg.add(linear, alg.nonlinear(op, secret, {}));
+  const fold = (xs: number[]): number => {
+    let acc = 0;
+    for (let k = 0; k < xs.length; k += 2) acc += xs[k]! * xs[k + 1]!;
+    return acc;
+  };
+  return alg.add(linear, alg.nonlinear(op, secret, { fold }));
 }
 
 function matmul(alg: Algebra, a: AbsTensor, b: AbsTensor, shape: readonly number[]): AbsTensor {
