@@ -157,8 +157,9 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await runEndpoint(args);
   } finally {
-    // whatever a failure leaves behind (a peer's half-closed socket, a timer), the process ends
-    setTimeout(() => process.exit(process.exitCode ?? 1), 5_000).unref();
+    // whatever a failure leaves behind (a peer's half-closed socket, a timer), the `mpc`
+    // process ends (unref: this never delays a clean exit; not armed when used as a library)
+    if (/(^|[/\\])mpc(\.[jt]s)?$/.test(process.argv[1] ?? "")) setTimeout(() => process.exit(process.exitCode ?? 1), 5_000).unref();
   }
 }
 
@@ -167,6 +168,17 @@ async function runEndpoint(args: Args): Promise<number> {
   if (compiled.diagnostics.length > 0) process.stderr.write(renderDiagnostics(compiled.diagnostics, compiled.source ?? "", process.stderr.isTTY === true) + "\n");
   if (!compiled.plan || !compiled.checked || compiled.diagnostics.some((d) => d.severity === "error")) return 1;
   const plan = compiled.plan;
+  if (args.party !== undefined) {
+    const party = args.party;
+    if (!plan.parties.includes(party)) throw new UserError(`program ${plan.program} has no party ${party} (its parties: ${plan.parties.join(", ")})`, 2);
+    // only this party's inputs: a binding for another party's input is refused, never read
+    const own = plan.inputs.filter((i) => i.party === party);
+    for (const b of args.inputs) {
+      const lhs = b.slice(0, Math.max(0, b.indexOf("="))).trim();
+      const other = plan.inputs.find((i) => i.party !== party && (lhs === `${i.party}.${i.name}` || lhs === i.name));
+      if (other) throw new UserError(`--input ${b}: ${other.party}.${other.name} is ${other.party}'s input; party ${party} reads only its own inputs (${own.map((i) => `${i.party}.${i.name}`).join(", ") || "none"})`, 2);
+    }
+  }
   const config = loadConfig(args.config!);
   const verbose = args.verbose;
   const net: NetworkOptions = { ...args.net, config, ...(verbose ? { log: (l: string) => process.stderr.write(`${l}\n`) } : {}) };
@@ -190,14 +202,7 @@ async function runEndpoint(args: Args): Promise<number> {
   }
 
   const party = args.party!;
-  if (!plan.parties.includes(party)) throw new UserError(`program ${plan.program} has no party ${party} (its parties: ${plan.parties.join(", ")})`, 2);
-  // only this party's inputs: a binding for another party's input is refused, not read
   const own = plan.inputs.filter((i) => i.party === party);
-  for (const b of args.inputs) {
-    const lhs = b.slice(0, Math.max(0, b.indexOf("="))).trim();
-    const other = plan.inputs.find((i) => i.party !== party && (lhs === `${i.party}.${i.name}` || lhs === i.name));
-    if (other) throw new UserError(`--input ${b}: ${other.party}.${other.name} is ${other.party}'s input; party ${party} reads only its own inputs (${own.map((i) => `${i.party}.${i.name}`).join(", ") || "none"})`, 2);
-  }
   const bindings = resolveInputs(args.file, plan.program, own, args.inputs);
   const loaded = loadInputs(bindings, { fixedBound: fixedBound(plan.precision) });
   const inputs = new Map<string, ClearTensor>(own.map((i) => [i.name, loaded.get(`${i.party}.${i.name}`)!]));
