@@ -1,7 +1,10 @@
-// The worker-thread entry of runInProcess: one party, or the dealer, per thread. It speaks to
-// the main thread through parentPort (ready / go / done / error / progress) and to its peers
-// through the MessagePorts it was given (./in-process transport). A thrown error is reported
-// as a message (its text only: errors never carry data) and ends the thread.
+// The worker-thread entry of runInProcess: one party, or the dealer, per thread. Phases, driven
+// by the main thread through parentPort: start-up (load, kernel probe, optional JIT warm-up)
+// -> "loaded"; on "offline" the dealer makes and sends its items while each party derives its
+// randomness (the last party first drains the dealer's stream) -> "ready"; on "go" the online
+// phase -> "done" with outputs and traffic. Peers talk through the MessagePorts given in
+// workerData (../transport/in-process.ts). A thrown error is reported as a message (its text
+// only: errors never carry data) and ends the thread.
 
 import { parentPort, workerData } from "node:worker_threads";
 import type { MessagePort } from "node:worker_threads";
