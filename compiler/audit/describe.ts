@@ -159,13 +159,16 @@ function axisWord(axis: number, rank: number): string {
   return `slice along axis ${axis}`;
 }
 
-/** How the revealed elements of `ev` depend on each input, as clauses. */
+/** How the revealed elements of `ev` depend on each input, as clauses, and the subject they
+ *  complete ("element [i, j] of `h` depends on row i of x and column j of w"). */
 export function dependencePattern(space: VarSpace, ev: RevealEvent): { clauses: DependenceClause[]; subject: string } {
   const deps = ev.value.el.map((e) => depsOf(space, e));
   const outShape = ev.shape;
   const n = numel(outShape);
+  const syms = outShape.map((_, a) => SYMBOLS[a] ?? `i${a}`);
   const clauses: DependenceClause[] = [];
-  let subject = ev.shape.length === 0 ? `\`${ev.name}\`` : `each element of \`${ev.name}\``;
+  const slabAxes = new Set<number>();
+  let indexed = false;
   for (const inp of space.inputs) {
     const local = deps.map((d) => D.clip(d, inp.base, inp.base + inp.size));
     const touched = D.unionAll(local);
@@ -179,20 +182,26 @@ export function dependencePattern(space: VarSpace, ev: RevealEvent): { clauses: 
       continue;
     }
     if (n > 1 && isElementwise(inp, local, outShape)) {
-      clauses.push({ ...base, pattern: "elementwise", text: `the same element of ${name}${broadcastNote(inp.info.shape, outShape)}` });
+      indexed = true;
+      const shape = inp.info.shape;
+      const off = outShape.length - shape.length;
+      const idx = shape.map((d, a) => (d === 1 && outShape[a + off] !== 1 ? "0" : syms[a + off]!));
+      clauses.push({ ...base, pattern: "elementwise", text: `${name}[${idx.join(", ")}]` });
       continue;
     }
     const slab = n > 1 ? findSlab(inp, local, outShape) : undefined;
     if (slab) {
-      const [a, b] = slab;
-      subject = `${axisWord(a, outShape.length)} i of \`${ev.name}\``;
-      clauses.push({ ...base, pattern: "slice", text: `${axisWord(b, inp.info.shape.length)} i of ${name}` });
+      const [a, b, off] = slab;
+      slabAxes.add(a);
+      const at = off === 0 ? syms[a] : `${syms[a]}+${off}`;
+      clauses.push({ ...base, pattern: "slice", text: `${axisWord(b, inp.info.shape.length)} ${at} of ${name}` });
       continue;
     }
     if (local.every((s) => D.equals(s, local[0]!))) {
       clauses.push({ ...base, pattern: "same-set", text: describeElements(inp, local[0]!) });
       continue;
     }
+    indexed = true;
     const sizes = local.map((s) => D.size(s));
     const lo = Math.min(...sizes);
     const hi = Math.max(...sizes);
@@ -202,11 +211,14 @@ export function dependencePattern(space: VarSpace, ev: RevealEvent): { clauses: 
       text: `${lo === hi ? lo : `${lo} to ${hi}`} element${hi === 1 ? "" : "s"} of ${name} (varying by element; together ${describeElements(inp, touched)})`,
     });
   }
+  let subject: string;
+  if (outShape.length === 0) subject = `\`${ev.name}\``;
+  else if (!indexed && slabAxes.size === 0) subject = `each element of \`${ev.name}\``;
+  else if (!indexed && slabAxes.size === 1) {
+    const a = [...slabAxes][0]!;
+    subject = `${axisWord(a, outShape.length)} ${syms[a]} of \`${ev.name}\``;
+  } else subject = `element ${outShape.length === 1 ? syms[0] : `[${syms.join(", ")}]`} of \`${ev.name}\``;
   return { clauses, subject };
-}
-
-function broadcastNote(inShape: readonly number[], outShape: readonly number[]): string {
-  return inShape.length === outShape.length && inShape.every((d, i) => d === outShape[i]) ? "" : " (broadcast)";
 }
 
 function isElementwise(inp: InputVars, local: readonly DepSet[], outShape: readonly number[]): boolean {
@@ -223,26 +235,43 @@ function isElementwise(inp: InputVars, local: readonly DepSet[], outShape: reado
   });
 }
 
-/** Output axis a and input axis b such that element o depends exactly on the slice of the
- *  input where index[b] = o[a]. */
-function findSlab(inp: InputVars, local: readonly DepSet[], outShape: readonly number[]): [number, number] | undefined {
+/** Output axis a, input axis b and an offset such that element o depends exactly on the
+ *  slice of the input where index[b] = o[a] + offset. */
+function findSlab(inp: InputVars, local: readonly DepSet[], outShape: readonly number[]): [number, number, number] | undefined {
   const shape = inp.info.shape;
   if (inp.size > 4_000_000) return undefined;
+  const src = strides(shape);
+  const os = strides(outShape);
   for (let b = 0; b < shape.length; b++) {
-    const slabs: DepSet[] = [];
-    const src = strides(shape);
-    for (let v = 0; v < shape[b]!; v++) {
-      const ids: number[] = [];
-      for (let k = 0; k < inp.size; k++) if (Math.floor(k / src[b]!) % shape[b]! === v) ids.push(inp.base + k);
-      slabs.push(D.fromIds(ids));
-    }
+    let slabs: DepSet[] | undefined;
     for (let a = 0; a < outShape.length; a++) {
-      if (outShape[a] !== shape[b]) continue;
-      const os = strides(outShape);
-      if (local.every((s, k) => D.equals(s, slabs[Math.floor(k / os[a]!) % outShape[a]!]!))) return [a, b];
+      if (outShape[a]! > shape[b]! || outShape[a]! < 2) continue;
+      if (!slabs) {
+        const ids: number[][] = Array.from({ length: shape[b]! }, () => []);
+        for (let k = 0; k < inp.size; k++) ids[Math.floor(k / src[b]!) % shape[b]!]!.push(inp.base + k);
+        slabs = ids.map((x) => D.fromIds(x));
+      }
+      const found = slabs;
+      for (let off = 0; off + outShape[a]! <= shape[b]!; off++) {
+        if (local.every((s, k) => D.equals(s, found[(Math.floor(k / os[a]!) % outShape[a]!) + off]!))) return [a, b, off];
+      }
     }
   }
   return undefined;
+}
+
+const OP_LABELS: Record<string, string> = {
+  mul: "products of secret values",
+  matmul: "matmul of secret operands",
+  conv2d: "conv2d of secret operands",
+  div: "division by a secret value",
+  floor: "rounding to int",
+  nonzero: "conversion to bool",
+};
+
+/** An atom's op for people: `sigmoid`, or "matmul of secret operands". */
+export function opLabel(op: string): string {
+  return OP_LABELS[op] ?? `\`${op}\``;
 }
 
 /** Distinct non-linear ops applied at the top of the revealed elements (for the summary). */

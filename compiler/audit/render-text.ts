@@ -7,7 +7,7 @@ import type { Span } from "../../grammar/ast.js";
 import type { PolicyResult } from "./policy.js";
 import type { AuditReport, Finding } from "./report.js";
 import type { LoopView, PartyView, RoundMessages } from "./plan-view.js";
-import { joinWords } from "./describe.js";
+import { joinWords, opLabel } from "./describe.js";
 
 export interface TextOptions {
   color?: boolean;
@@ -40,7 +40,7 @@ export function renderText(report: AuditReport, source: string, opts: TextOption
       r.kind === "linear"
         ? `linear${r.formula ? `: ${r.formula}` : " in the inputs, with public coefficients"}`
         : r.kind === "non-linear"
-          ? `non-linear (${r.nonlinearOps.map((o) => `\`${o}\``).join(", ")})`
+          ? `non-linear (${r.nonlinearOps.map(opLabel).join(", ")})`
           : r.kind === "public"
             ? "public: depends on no input"
             : "analysed by dependence only";
@@ -131,7 +131,7 @@ function roundLine(m: RoundMessages): string {
     m.kind === "masked"
       ? `masked values${m.origins.length > 0 ? ` (${m.origins.join(", ")})` : ""}: uniformly random`
       : m.kind === "reveal"
-        ? `shares of the reveal ${m.outputs.map((o) => `\`${o}\``).join(", ")}: together they give the revealed value`
+        ? `shares of ${m.outputs.length === 1 ? "the reveal" : "the reveals"} ${m.outputs.map((o) => `\`${o}\``).join(", ")}: together they give the revealed value${m.outputs.length === 1 ? "" : "s"}`
         : `${m.outputs.map((o) => `\`${o}\``).join(", ") || "a private value"} in the clear (plain disclosure)`;
   return `round ${m.round}: ${plural(m.messages, "message")} from ${m.from.join(", ")}, ${plural(m.elements, "element")} — ${what}`;
 }

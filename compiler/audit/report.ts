@@ -15,7 +15,7 @@ import type { CheckedProgram } from "../check/typed.js";
 import type { Plan } from "../../runtime/plan/plan.js";
 import { showVisibility } from "../../runtime/plan/visibility.js";
 import type { Limits } from "./algebra.js";
-import { depsOf, expandLinear, isConst, isNonlinearAtom, type InputVars, type VarSpace } from "./absval.js";
+import { type AbsElem, depsOf, expandLinear, isConst, isNonlinearAtom, type InputVars, type VarSpace } from "./absval.js";
 import * as D from "./depset.js";
 import type { DepSet } from "./depset.js";
 import {
@@ -29,6 +29,7 @@ import {
   inputName,
   joinWords,
   nonlinearOps,
+  opLabel,
   templateFormula,
   varName,
 } from "./describe.js";
@@ -239,7 +240,8 @@ class Context {
   }
 
   revealSummary(ev: RevealEvent): RevealSummary {
-    const els = ev.value.el;
+    // Named sums expanded, so "linear" means linear in the input elements.
+    const els = ev.value.el.map((e) => (e.k === "aff" ? expandLinear(this.space, e) : e));
     const kind: RevealSummary["kind"] = els.every(isConst)
       ? "public"
       : els.some((e) => e.k === "opq")
@@ -264,17 +266,14 @@ class Context {
       conditional: ev.conditional,
     };
     if (kind === "linear" || kind === "public") {
-      const f = this.linearFormula(ev);
+      const f = this.linearFormula(ev, els);
       if (f) s.formula = f;
     }
     if (ev.iterations.length > 0) s.iteration = ev.iterations.map((x) => `${x.counter}`).join(", ");
     return s;
   }
 
-  private linearFormula(ev: RevealEvent): string | undefined {
-    // Large reveals are summarised by their dependence pattern, not per element.
-    if (ev.value.el.length > 100_000) return undefined;
-    const els = ev.value.el.map((e) => (e.k === "aff" ? expandLinear(this.space, e) : e));
+  private linearFormula(ev: RevealEvent, els: readonly AbsElem[]): string | undefined {
     const name = (v: number): string => varName(this.space, v);
     if (els.length === 1) return `${ev.name} = ${formula(els[0] as never, name)}`;
     // One template for every element, at the element's own index?
@@ -422,8 +421,8 @@ class Context {
     } else if (item.kind === "bit") {
       message = `${obs} learns ${this.evLabel(ev)}: one bit per element${what ? ` (\`${what}\`)` : ""}${scope}`;
     } else {
-      const ops = nonlinearOps(this.space, item.elems.map((e) => ev.value.el[e]!));
-      message = `${obs} learns ${this.evLabel(ev)}: ${plural(n, "non-linear value")} of other parties' inputs${ops.length > 0 ? ` (through ${ops.map((o) => `\`${o}\``).join(", ")})` : ""}`;
+      const ops = nonlinearOps(this.space, item.elems.map((e) => expandElem(this.space, ev.value.el[e]!)));
+      message = `${obs} learns ${this.evLabel(ev)}: ${plural(n, "non-linear value")} of other parties' inputs${ops.length > 0 ? ` (through ${ops.map(opLabel).join(", ")})` : ""}`;
     }
     return finding(RULES.nonlinearDisclosure, { ...base, message, details: details.filter((d) => d.length > 0) });
   }
@@ -544,6 +543,10 @@ class Context {
   }
 }
 
+
+function expandElem(space: VarSpace, e: AbsElem): AbsElem {
+  return e.k === "aff" ? expandLinear(space, e) : e;
+}
 
 function dependenceDetail(s: RevealSummary): string {
   return s.clauses.length > 0 ? s.dependence : "";
