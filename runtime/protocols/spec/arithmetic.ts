@@ -141,8 +141,10 @@ export function rescale(b: PlanBuilder, z: string, out: ValueSpec, ea: string, e
  * 2 parties: each shifts its own share (SecureML), no communication: party 0 x0 >> bits,
  * party 1 -((-x1) >> bits) (arithmetic shifts). It fails (an error of about 2^(64-bits))
  * exactly when the two signed shares overflow when added, which for a uniform share happens
- * with probability |x| / 2^64: at most 2^(k-64) when |x| < 2^k. A fixed*fixed product of
- * values of magnitude v has |x| = v * 2^(2f): with f = 16 and v < 2^10 that is < 2^-22.
+ * with probability (|x| + 1) / 2^64 for x >= 0 and (|x| - 1) / 2^64 for x < 0: at most
+ * 2^(k-64) when |x| < 2^k. A fixed*fixed product of values whose product has magnitude v has
+ * |x| = v * 2^(2f): with f = 16 and v < 2^10 the failure probability is below 2^-22 per
+ * element (measured over 10^6 trials in test/runtime/protocols/truncation.test.ts).
  *
  * More parties: the dealer gives shares of r (uniform in Z_2^64), of its top bit r_msb, and
  * of (r mod 2^63) >> bits. The parties open c = x + 2^62 + r (uniform, so it reveals nothing)
