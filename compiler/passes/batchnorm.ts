@@ -5,6 +5,10 @@
 // when one party (the model owner) holds gamma, beta, mean and var, placement runs the fold at
 // that party in the clear, and the only secret work left is one product (x times the shared
 // scale, a Beaver product; a local one when the statistics are public) and one addition.
+// When x is a convolution used by nothing else and its weights are clear where the scale is
+// (the model owner holds both, or the scale is public), the scale goes into the weights
+// instead, conv(x, w) * scale = conv(x, w * scale) per output channel, so not even that
+// product is left on shares: batchnorm costs one local addition.
 // Called by ./canonicalize.ts for secret batchnorm nodes; never changes what a program computes.
 
 import type { IrNode, ProgramGraph } from "../ir/graph.js";
@@ -35,9 +39,19 @@ export function foldBatchnorm(graph: ProgramGraph, n: IrNode): void {
     const shape = [c, ...x.shape.slice(2).map(() => 1)];
     return add("reshape", [t], shape, t.vis, { shape });
   };
-  const prod = add("mul", [x, perChannel(scale)], [...x.shape], joinVisibility(x.vis, scale.vis));
   n.origin = "batchnorm";
   n.op = "add";
   n.attrs = {};
+  const w = x.kind === "op" && x.op === "conv2d" ? graph.node(x.args[1]!) : undefined;
+  if (w && graph.users(x.id).length === 1 && graph.scopeOf(x.id) === scope && joinVisibility(w.vis, scale.vis).kind !== "secret") {
+    // conv(x0, w) * scale + shift = conv(x0, w * scale) + shift (scale per output channel).
+    // The conv has no other user, so no operand of the batchnorm depends on it: no cycle.
+    const shape = [c, 1, 1, 1];
+    const scaled = add("mul", [w, add("reshape", [scale], shape, scale.vis, { shape })], [...w.shape], joinVisibility(w.vis, scale.vis));
+    graph.setArgs(x.id, [x.args[0]!, scaled.id]);
+    graph.setArgs(n.id, [x.id, perChannel(shift).id]);
+    return;
+  }
+  const prod = add("mul", [x, perChannel(scale)], [...x.shape], joinVisibility(x.vis, scale.vis));
   graph.setArgs(n.id, [prod.id, perChannel(shift).id]);
 }

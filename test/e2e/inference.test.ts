@@ -73,13 +73,14 @@ test("a small CNN (conv, batchnorm, relu, avg and max pooling, dense, argmax) ma
   const plan = compiled.plan!;
   const nodes = flat(plan.body);
   // batchnorm: the fold (inv_sqrt of the variance, the scale and shift) runs in the clear at
-  // the model owner; on shares only one product with the scale and one addition remain
+  // the model owner, who also scales its kernels by it: on shares only an addition remains
   const invSqrt = nodes.filter((n) => n.kind === "clear" && n.op === "inv_sqrt");
   t.is(invSqrt.length, 1);
   t.deepEqual(invSqrt[0]!.kind === "clear" ? invSqrt[0]!.parties : [], ["model_owner"]);
   const items = nodes.flatMap((n) => (n.kind === "dealer" ? [n.item] : []));
   t.false(items.some((i) => i.startsWith("nl_")), `no non-linear approximation on shares: ${items.join(", ")}`);
   t.is(items.filter((i) => i === "triple_conv").length, 1);
+  t.false(items.includes("triple_mul"), "the batchnorm scale is folded into the kernels");
 
   const inputs = new Map<string, ClearTensor>([
     ["model_owner.k", clearTensor(grid(72, -0.6, 0.6, 1), [4, 2, 3, 3])],
@@ -119,37 +120,50 @@ party a, b, c
 input a.x  : fixed[2, 1, 7, 7]
 input b.k  : fixed[3, 1, 3, 3]
 input c.mu : fixed[3]
+input c.g  : fixed[3]
 
 let y = conv2d(x, k, stride = 2)                                  // a's image, b's kernels: [2, 3, 3, 3]
 let z = conv2d(y, ones(2, 3, 2, 2) * 0.5, stride = 1, padding = 1) // public kernels on shares: [2, 2, 4, 4]
 let n = batchnorm(y, ones(3) * 2.0, zeros(3), mu, ones(3))        // scale public, shift at c
+let m = batchnorm(y, g, zeros(3), mu, ones(3) * 4.0)              // scale and shift at c
 reveal y to a
+reveal m to b
 reveal z to b
 reveal avg_pool2d(y, 3) as avg to c
 reveal n to a
 reveal flatten(z) as zf to c
 `;
 
-test("three parties: conv with stride 2 on two parties' operands, public kernels on shares, a 3x3 average, batchnorm with one party's statistics", async (t) => {
+test("three parties: conv with stride 2 on two parties' operands, public kernels on shares, a 3x3 average, batchnorm with public and private scales", async (t) => {
   const compiled = compileSource(THREE_PARTY, "three_conv.mpc");
   t.deepEqual(compiled.diagnostics, []);
   const plan = compiled.plan!;
   const nodes = flat(plan.body);
   const items = nodes.flatMap((n) => (n.kind === "dealer" ? [n.item] : []));
-  // one convolution triple (a x b); the public-kernel conv and the batchnorm with public scale
-  // are local; the rest are the n-party truncations
+  // one convolution triple (a x b); the public-kernel conv and the batchnorm with a public
+  // scale are local; y has other users, so c's scale (shared) multiplies y on shares: one
+  // Beaver product; the rest are the n-party truncations
   t.is(items.filter((i) => i === "triple_conv").length, 1);
-  t.false(items.includes("triple_mul"));
+  t.is(items.filter((i) => i === "triple_mul").length, 1);
   const inputs = new Map<string, ClearTensor>([
     ["a.x", clearTensor(grid(98, -1, 1, 11), [2, 1, 7, 7])],
     ["b.k", clearTensor(grid(27, -1, 1, 12), [3, 1, 3, 3])],
     ["c.mu", clearTensor([0.25, -0.5, 0.125], [3])],
+    ["c.g", clearTensor([1.5, -0.75, 0.5], [3])],
   ]);
   const run = await runInProcess(plan, inputs, { timeoutMs: 60_000 });
   const ref = runPlaintext(compiled.checked!, inputs).outputs;
   // y: one truncation (< 2^-15). z: 12 terms of 0.5 * y, then a truncation. avg: 1/9 encoded with
   // 20 bits on a sum of 9 values of y (|y| <= 9). n: 2 * y (exact), plus y's error doubled.
-  const tols: Record<string, number> = { y: 2 ** -15, z: 6 * 2 ** -15 + 2 ** -15, avg: 2 ** -15 + 81 * 2 ** -21 + 2 ** -15, n: 2 * 2 ** -15, zf: 7 * 2 ** -15 };
+  // m: y * g / sqrt(4 + 1e-5) (|scale| < 0.75, encoded within 2^-17) and a truncation.
+  const tols: Record<string, number> = {
+    y: 2 ** -15,
+    z: 6 * 2 ** -15 + 2 ** -15,
+    avg: 2 ** -15 + 81 * 2 ** -21 + 2 ** -15,
+    n: 2 * 2 ** -15,
+    m: 0.75 * 2 ** -15 + 9 * 2 ** -17 + 2 ** -17 + 2 ** -15,
+    zf: 7 * 2 ** -15,
+  };
   for (const o of ref) {
     for (const party of o.to) {
       const got = run.outputs.get(party)!.get(o.name)!;
