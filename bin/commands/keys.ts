@@ -144,7 +144,7 @@ export async function main(argv: string[]): Promise<number> {
   const w = Math.max(...[...r.fingerprints.keys()].map((n) => n.length));
   const lines = [
     `deployment keys for ${parties.join(", ")} and the dealer in ${out}:`,
-    ...[...r.fingerprints].map(([n, f]) => `  ${n.padEnd(w)}  ${n}.key ${n}.crt  ${f}`),
+    ...[...r.fingerprints].map(([n, f]) => `  ${n.padEnd(w)}  ${`${n}.key`.padEnd(w + 4)}  ${`${n}.crt`.padEnd(w + 4)}  ${f}`),
     `  CA certificate ca.crt${keepCaKey ? " (its key: ca.key, mode 0600)" : "; the CA key was discarded after issuing"}`,
     `  ${r.configPath}`,
     "Give each organisation parties.json, ca.crt and only its own .key; then each runs",
