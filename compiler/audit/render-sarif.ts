@@ -84,7 +84,6 @@ export function renderSarif(report: AuditReport, source: string, policy?: Policy
             name: "mpc-audit",
             fullName: "mpc audit: static leakage audit of MPC programs",
             version: TOOL_VERSION,
-            informationUri: "https://example.invalid/mpc/docs/audit.md",
             rules: ALL_RULES.map((r) => ({
               id: r.code,
               name: r.name,
