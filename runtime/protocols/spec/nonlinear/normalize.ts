@@ -1,25 +1,30 @@
 // Range reduction for reciprocal, sqrt and log: x = m 2^e with m in [1/2, 1) ("odd") or, with
-// e even, in [1/4, 1) ("even"), for positive secret fixed-point x. The leading bit q of the
-// encoding x 2^f (an integer in [2^q, 2^(q+1))) is found by comparing x with every power of
-// two 2^p, p = qmin+1 .. qmax, IN PARALLEL: one comparison (4 rounds, runtime/protocols/spec/
-// compare.ts) of a stacked [K, n] tensor. The bits c_p = [x 2^f >= 2^p] are monotone in p, so
-// the one-hot of q is d_q = c_q - c_(q+1) and any table G(q) is a LOCAL linear combination:
-//   G(q) = G(qmax) - sum_p [x 2^f < 2^p] (G(p) - G(p-1)).
-// The normalising factor is such a table (a power of two), so m = x F(q) is one product
-// (round 5) whose value is at most 2^32: nothing large is ever truncated. Inputs below 2^qmin
-// (encoded) or at least 2^(qmax+1) get the nearest end's factor (default: the whole positive
-// fixed-point range, q in 0..30).
+// e even, in [1/4, 1) ("even"), for positive secret fixed-point x. What is needed is the
+// leading bit q of the encoding x 2^f (an integer in [2^q, 2^(q+1))), found by comparing x
+// with powers of two IN PARALLEL (runtime/protocols/spec/compare.ts, 4 rounds per batch). The
+// bits c_p = [x 2^f >= 2^p] are monotone in p, so the one-hot of q is d_q = c_q - c_(q+1) and
+// any table G(q) is a LOCAL linear combination of the comparison bits.
+//
+// Small ranges (<= 9 positions, e.g. softmax's row sums) take one batch. The full range (q in
+// 0..30) takes two, to compare 10 values per element instead of 30: a coarse batch finds the
+// group g of four positions (7 thresholds), x1 = x 2^(28 - 4g) is an exact integer product
+// (no truncation; x1 2^f in [2^28, 2^32)), and a fine batch on x1 finds j, q = 4g + j (3
+// thresholds). The mantissa m depends on j alone (one more product, truncated at <= 2^33);
+// a table G(q) = sum_j [j] (sum_g [g] G(4g + j)) is one stacked product of the fine one-hot
+// with four coarse tables. Rounds (2 parties): one batch 4 + 1 (m); two batches 4 + 1 + 4 + 1
+// (tables in parallel with m). Inputs below 2^qmin or at least 2^(qmax+1) (encoded) get the
+// nearest end's factor (default: the whole positive fixed-point range).
 
 import type { PlanBuilder } from "../../builder.js";
 import { compareZero } from "../compare.js";
-import { affineRows, product, rowsComb, trunc } from "./common.js";
+import { affineRows, product, rowsComb, stackRows, trunc } from "./common.js";
 
 export interface Normalized {
   /** m (fixed, flat [n]). */
   m: string;
   /** e(q): x = m 2^e. */
   exponent: (q: number) => number;
-  /** Secret G(q) for a table of raw integers (local). */
+  /** Secret G(q) for a table of raw integers (local after one batch; one product after two). */
   table: (values: (q: number) => number, elem: "int" | "fixed") => string;
   qmin: number;
   qmax: number;
@@ -33,25 +38,56 @@ export interface NormalizeOptions {
   qmax?: number;
 }
 
-/** Normalise positive x (flat [n], fixed). 5 rounds (2 parties). */
+/** One batch of comparisons: the leading bit of v among positions lo + step*i, i = 0..count-1
+ *  (thresholds at the positions above lo). Returns the bits [v < 2^p] and table builders. */
+function batch(b: PlanBuilder, v: string, lo: number, count: number, step: number) {
+  const ps = Array.from({ length: count - 1 }, (_, i) => lo + step * (i + 1));
+  const z = affineRows(b, v, ps.map(() => 1), ps.map((p) => -(2 ** p)), "fixed");
+  const lt = compareZero(b, z, { lt: true, bitElem: "int" }).lt!;
+  // G(i) = G(count-1) - sum_i [v < 2^p_i] (G(i) - G(i-1)), i = 1..count-1
+  const table = (g: (i: number) => number, elem: "int" | "fixed"): string =>
+    rowsComb(b, lt, ps.map((_, k) => -(g(k + 1) - g(k))), g(count - 1), elem);
+  return { lt, table };
+}
+
+/** Normalise positive x (flat [n], fixed). */
 export function normalize(b: PlanBuilder, x: string, opts: NormalizeOptions = {}): Normalized {
   const f = b.ctx.precision;
   const qmin = opts.qmin ?? 0;
   const qmax = opts.qmax ?? 30;
   if (qmin < 0 || qmax > 30 || qmin >= qmax) throw new Error("internal: normalize needs 0 <= qmin < qmax <= 30");
-  const ps = Array.from({ length: qmax - qmin }, (_, i) => qmin + 1 + i);
-  const z = affineRows(b, x, ps.map(() => 1), ps.map((p) => -(2 ** p)), "fixed");
-  const lt = compareZero(b, z, { lt: true, bitElem: "int" }).lt!;
-  const table = (g: (q: number) => number, elem: "int" | "fixed"): string =>
-    rowsComb(b, lt, ps.map((p) => -(g(p) - g(p - 1))), g(qmax), elem);
+  const clampQ = (q: number): number => Math.min(qmax, Math.max(qmin, q));
   // odd: m 2^f = x 2^f 2^(f-1-q) in [2^(f-1), 2^f); even: e(q) the even one of q+1-f, q+2-f
   const exponent = opts.even
     ? (q: number): number => ((q + 1 - f) % 2 === 0 ? q + 1 - f : q + 2 - f)
     : (q: number): number => q + 1 - f;
-  const S = Math.max(0, ...range(qmin, qmax).map(exponent));
-  const F = table((q) => 2 ** (S - exponent(q)), "int");
-  const m = trunc(b, product(b, x, F, "int"), S, "fixed");
-  return { m, exponent, table, qmin, qmax };
+  const positions = qmax - qmin + 1;
+  if (positions <= 9) {
+    const one = batch(b, x, qmin, positions, 1);
+    const table = (g: (q: number) => number, elem: "int" | "fixed"): string => one.table((i) => g(qmin + i), elem);
+    const S = Math.max(0, ...range(qmin, qmax).map(exponent));
+    const F = table((q) => 2 ** (S - exponent(q)), "int");
+    return { m: trunc(b, product(b, x, F, "int"), S, "fixed"), exponent, table, qmin, qmax };
+  }
+  // coarse: groups of 4 positions; x1 = x 2^(top - 4g) brings every group to the top one's
+  const groups = Math.ceil(positions / 4);
+  const top = qmin + 4 * (groups - 1);
+  const coarse = batch(b, x, qmin, groups, 4);
+  const x1 = product(b, x, coarse.table((g) => 2 ** (top - qmin - 4 * g), "int"), "fixed");
+  const fine = batch(b, x1, top, 4, 1);
+  const qOf = (g: number, j: number): number => qmin + 4 * g + j;
+  // m 2^f = x1 2^f 2^(f - 1 - top - j) (odd), one more halving where the even exponent needs it
+  const mExp = (j: number): number => f - 1 - top - j - (exponent(qOf(0, j)) - (qOf(0, j) + 1 - f));
+  const S = Math.max(0, ...[0, 1, 2, 3].map((j) => -mExp(j)));
+  const m = trunc(b, product(b, x1, fine.table((j) => 2 ** (S + mExp(j)), "int"), "int"), S, "fixed");
+  // the fine one-hot [4, n]: [j] = table of the indicator
+  const onehot = stackRows(b, [0, 1, 2, 3].map((j) => fine.table((i) => (i === j ? 1 : 0), "int")), "int");
+  const table = (g: (q: number) => number, elem: "int" | "fixed"): string => {
+    const perJ = [0, 1, 2, 3].map((j) => coarse.table((gi) => g(clampQ(qOf(gi, j))), "int"));
+    const prod = product(b, onehot, stackRows(b, perJ, "int"), "int");
+    return b.local("sum", [prod], { axis: 0 }, [{ elem, shape: [...b.info(x).shape] }])[0]!;
+  };
+  return { m, exponent: (q) => exponent(clampQ(q)), table, qmin, qmax };
 }
 
 export function range(lo: number, hi: number): number[] {
