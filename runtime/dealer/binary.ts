@@ -5,7 +5,7 @@
 // and the last party's share of a correlated output is the correction that makes the
 // combination equal the correlated value. The dealer sees only seeds and shapes.
 
-import { BINARY_OUTPUTS, CHUNKS, compareLevels, compareSpec, setsAttr, wordsFor } from "../protocols/spec/binary-tables.js";
+import { BINARY_OUTPUTS, CHUNKS, compareLevels, compareSpec, setsAttr, vbitsSpec, wordsFor } from "../protocols/spec/binary-tables.js";
 import { type DealerOutputLayout } from "../protocols/spec/dealer-items.js";
 import { laneBit, onehotTables } from "../protocols/local/bitslice.js";
 
@@ -84,6 +84,12 @@ function correlated(item: string, attrs: Record<string, unknown>, full: Map<stri
     }
     case "compare":
       return compareValues(attrs, get);
+    case "vbits_b2a": {
+      const s = vbitsSpec(attrs);
+      const out = new Map<string, BigUint64Array>();
+      bitValues(out, get, s.n, s.q, s.ops);
+      return out;
+    }
     default:
       throw new Error(`internal: dealer item ${item} has no generator`);
   }
@@ -121,26 +127,34 @@ function compareValues(attrs: Record<string, unknown>, get: (name: string) => Bi
   out.set("onehot", onehot);
   out.set("u1_sets", maskProducts(get("u1"), lv.level1.rows.length, lv.level1.sets));
   out.set("u2_sets", maskProducts(get("u2"), lv.level2.rows.length, lv.level2.sets));
-  const s = i32(get("s"));
-  const sArith = new BigUint64Array(lv.q * n);
-  const sa = i32(sArith); // the low halves hold the bits; the high halves stay 0
-  for (let row = 0; row < lv.q; row++) for (let k = 0; k < n; k++) sa[2 * (row * n + k)] = laneBit(s, row * 2 * w, k);
-  out.set("s_arith", sArith);
-  // products with the lt bit (row 0): x where the bit is set, else 0 (int32 halves)
-  const times = (x: BigUint64Array): BigUint64Array => {
-    const p = new BigUint64Array(n);
-    const [pi, xi] = [i32(p), i32(x)];
-    for (let k = 0; k < n; k++) {
-      if (laneBit(s, 0, k)) {
-        pi[2 * k] = xi[2 * k]!;
-        pi[2 * k + 1] = xi[2 * k + 1]!;
-      }
-    }
-    return p;
-  };
-  if (spec.zprod) out.set("r_s", times(r));
-  for (let k = 0; k < spec.ops; k++) out.set(`a${k}_s`, times(get(`a${k}`)));
+  if (!spec.b2a) return out;
+  bitValues(out, get, n, lv.q, spec.ops);
+  if (spec.zprod) out.set("r_s", bitTimes(i32(get("s")), r, n));
   return out;
+}
+
+/** The B2A parts: s_arith (the bits of the vertical s, row by row) and a_k * (row 0 of s). */
+function bitValues(out: Map<string, BigUint64Array>, get: (name: string) => BigUint64Array, n: number, q: number, ops: number): void {
+  const w = wordsFor(n);
+  const s = i32(get("s"));
+  const sArith = new BigUint64Array(q * n);
+  const sa = i32(sArith); // the low halves hold the bits; the high halves stay 0
+  for (let row = 0; row < q; row++) for (let k = 0; k < n; k++) sa[2 * (row * n + k)] = laneBit(s, row * 2 * w, k);
+  out.set("s_arith", sArith);
+  for (let k = 0; k < ops; k++) out.set(`a${k}_s`, bitTimes(s, get(`a${k}`), n));
+}
+
+/** x where the row-0 lane bit of s is set, else 0 (on int32 halves). */
+function bitTimes(s: Int32Array, x: BigUint64Array, n: number): BigUint64Array {
+  const p = new BigUint64Array(n);
+  const [pi, xi] = [i32(p), i32(x)];
+  for (let k = 0; k < n; k++) {
+    if (laneBit(s, 0, k)) {
+      pi[2 * k] = xi[2 * k]!;
+      pi[2 * k + 1] = xi[2 * k + 1]!;
+    }
+  }
+  return p;
 }
 
 function xorInto(acc: BigUint64Array, x: BigUint64Array): void {

@@ -87,3 +87,20 @@ test("a ranking program with ties (argmax, max, min, relu, abs, sign, clip, logi
   ]);
   await secureEqualsPlaintext(t, compiled.plan!, checked.program!, inputs);
 });
+
+test("rounds of argmax by axis length, as compiled: 4 per tree level, 4 + ceil(log4(n - 1)) for the all-pairs stage", (t) => {
+  const rounds = (n: number): number => {
+    const src = `program am\nparty a, b\ninput a.x : fixed[3, ${n}]\ninput b.y : fixed[3, ${n}]\nreveal argmax(x + y, axis = 1) as k to a\n`;
+    const r = compileSource(src, "am.mpc");
+    t.deepEqual(r.diagnostics, []);
+    return r.plan!.rounds - 1; // without the reveal
+  };
+  t.is(rounds(1), 0);
+  t.is(rounds(2), 4);
+  t.is(rounds(3), 5);
+  t.is(rounds(5), 5);
+  t.is(rounds(6), 6);
+  t.is(rounds(10), 6);
+  t.is(rounds(11), 4 + 6); // one tree level (11 -> 6), then all pairs
+  t.is(rounds(40), 4 + 4 + 6); // 40 -> 20 -> 10, then all pairs
+});

@@ -150,3 +150,103 @@ function subFromWhere(o: BigUint64Array, x: BigUint64Array, bits: Int32Array, n:
     o[k] = BigInt.asUintN(64, x[k]! - o[k]!);
   }
 }
+
+/** args: e ([q, W] opened), s_arith ([q, n]), then (W_k, d_k opened, a_k_s) per attr ops.
+ *  Outputs: the q bits, then W_k * (bit of row 0); each reshaped to attr shape. */
+export const vbits_b2a: LocalFn = (ctx, args, attrs) => {
+  const e = ringArg("vbits_b2a", args, 0);
+  const sa = ringArg("vbits_b2a", args, 1);
+  const q = e.shape[0]!;
+  const w = e.shape[1]!;
+  const n = sa.data.length / q;
+  const ops = typeof attrs["ops"] === "number" ? attrs["ops"] : 0;
+  const shape = attrs["shape"] as number[];
+  const ev = i32(e.data);
+  const outs: { data: BigUint64Array; shape: number[] }[] = [];
+  for (let row = 0; row < q; row++) {
+    const o = sa.data.slice(row * n, (row + 1) * n);
+    flipWhere(i32(o), ev, row * 2 * w, n, ctx.index === 0 ? 1 : 0);
+    outs.push({ data: o, shape: [...shape] });
+  }
+  for (let k = 0, a = 2; k < ops; k++) {
+    const wk = ringArg("vbits_b2a", args, a++).data;
+    const d = ringArg("vbits_b2a", args, a++).data;
+    const as = ringArg("vbits_b2a", args, a++).data;
+    const s = sa.data;
+    const o = new BigUint64Array(n);
+    for (let j = 0; j < n; j++) o[j] = BigInt.asUintN(64, d[j]! * s[j]! + as[j]!);
+    subFromWhere(o, wk, ev, n);
+    outs.push({ data: o, shape: [...shape] });
+  }
+  return outs;
+};
+
+/** Columns rounded up to whole vertical words, so every pair's bits start on a word. */
+export const padColumns = (m: number): number => Math.ceil(m / 64) * 64;
+
+/** x [n, m] -> (z [pairs, m'] with z[p] = x_i - x_j for the pairs i < j in order, zero padded;
+ *  x padded to [n, m']). */
+export const pair_diffs: LocalFn = (_ctx, args) => {
+  const x = ringArg("pair_diffs", args, 0);
+  const [n, m] = [x.shape[0]!, x.shape[1]!];
+  const mp = padColumns(m);
+  const pairs = (n * (n - 1)) / 2;
+  const z = new BigUint64Array(pairs * mp);
+  const xp = new BigUint64Array(n * mp);
+  const xd = x.data;
+  for (let i = 0; i < n; i++) xp.set(xd.subarray(i * m, (i + 1) * m), i * mp);
+  let p = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++, p++) {
+      const [oi, oj, oz] = [i * m, j * m, p * mp];
+      for (let c = 0; c < m; c++) z[oz + c] = BigInt.asUintN(64, xd[oi + c]! - xd[oj + c]!);
+    }
+  }
+  return [
+    { data: z, shape: [pairs, mp] },
+    { data: xp, shape: [n, mp] },
+  ];
+};
+
+/** Index of the pair (a, b), a < b, among the pairs of n in order. */
+const pairIndex = (a: number, b: number, n: number): number => a * n - (a * (a + 1)) / 2 + (b - a - 1);
+
+/** Vertical bits [x_a < x_b] of the pairs ([1, pairs * W']) -> the inputs [n-1, n, W'] of
+ *  "x_i is the first maximum": [x_j < x_i] for j < i and NOT [x_i < x_j] for j > i. */
+export const pair_sel_inputs: LocalFn = (ctx, args, attrs) => {
+  const bits = ringArg("pair_sel_inputs", args, 0);
+  const n = attrs["n"] as number;
+  const pairs = (n * (n - 1)) / 2;
+  const wp = bits.data.length / pairs;
+  const out = new BigUint64Array((n - 1) * n * wp);
+  const [bi, o] = [i32(bits.data), i32(out)];
+  const len = 2 * wp;
+  const flip = ctx.index === 0;
+  for (let i = 0; i < n; i++) {
+    for (let r = 0; r < n - 1; r++) {
+      const j = r < i ? r : r + 1;
+      const src = (j < i ? pairIndex(j, i, n) : pairIndex(i, j, n)) * len;
+      const dst = (r * n + i) * len;
+      if (j > i && flip) for (let k = 0; k < len; k++) o[dst + k] = ~bi[src + k]!;
+      else o.set(bi.subarray(src, src + len), dst);
+    }
+  }
+  return [{ data: out, shape: [n - 1, n, wp] }];
+};
+
+/** From the selections sel [n * m'] (one 1 per column) and products prod [n * m']: attr mode
+ *  "max": sum_i prod[i]; "argmax": sum_i i sel[i]; over the first attr m columns. */
+export const pairs_reduce: LocalFn = (_ctx, args, attrs) => {
+  const mode = attrs["mode"];
+  const n = attrs["n"] as number;
+  const m = attrs["m"] as number;
+  const src = ringArg("pairs_reduce", args, mode === "argmax" ? 0 : 1).data;
+  const mp = src.length / n;
+  const out = new BigUint64Array(m);
+  for (let i = 0; i < n; i++) {
+    const k = BigInt(mode === "argmax" ? i : 1);
+    if (k === 0n) continue;
+    for (let c = 0; c < m; c++) out[c] = BigInt.asUintN(64, out[c]! + k * src[i * mp + c]!);
+  }
+  return [{ data: out, shape: [m] }];
+};

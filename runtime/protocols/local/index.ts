@@ -41,7 +41,7 @@ import {
   one_minus,
   tree_split,
 } from "./binary.js";
-import { cmp_b2a, cmp_leaves } from "./compare.js";
+import { cmp_b2a, cmp_leaves, pair_diffs, pair_sel_inputs, pairs_reduce, vbits_b2a } from "./compare.js";
 import type { BinaryLocalFnName } from "../spec/binary-tables.js";
 import { beaver_conv, beaver_conv_private, conv_public, pool_sum, pool_windows } from "./conv.js";
 import type { ConvLocalFnName } from "../spec/conv-tables.js";
@@ -70,6 +70,10 @@ const BINARY_IMPLS = {
   one_minus,
   cmp_leaves,
   cmp_b2a,
+  vbits_b2a,
+  pair_diffs,
+  pair_sel_inputs,
+  pairs_reduce,
   iota,
   tree_split,
 } satisfies Record<BinaryLocalFnName, LocalFn>;

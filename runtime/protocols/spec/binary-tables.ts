@@ -81,6 +81,8 @@ export interface CompareSpec {
   zprod: boolean;
   /** Number of further secret operands W_k multiplied by [z < 0]. */
   ops: number;
+  /** Include the B2A material (false: the bits stay vertical XOR shares, see vbits_b2a). */
+  b2a: boolean;
 }
 
 export function compareSpec(attrs: Record<string, unknown>): CompareSpec {
@@ -88,9 +90,10 @@ export function compareSpec(attrs: Record<string, unknown>): CompareSpec {
   const ops = attrs["ops"] ?? 0;
   if (typeof n !== "number" || !Number.isInteger(n) || n < 1) throw new Error("internal: comparison needs attribute n (elements)");
   if (typeof ops !== "number" || !Number.isInteger(ops) || ops < 0) throw new Error("internal: comparison attribute ops must be a count");
-  const spec = { n, lt: attrs["lt"] === true, eq: attrs["eq"] === true, zprod: attrs["zprod"] === true, ops };
+  const spec = { n, lt: attrs["lt"] === true, eq: attrs["eq"] === true, zprod: attrs["zprod"] === true, ops, b2a: attrs["b2a"] !== false };
   if (!spec.lt && !spec.eq) throw new Error("internal: a comparison must want lt or eq");
   if ((spec.zprod || spec.ops > 0) && !spec.lt) throw new Error("internal: products with the comparison bit need lt");
+  if ((spec.zprod || spec.ops > 0) && !spec.b2a) throw new Error("internal: products with the comparison bit need its B2A");
   return spec;
 }
 
@@ -152,10 +155,32 @@ export function compareLayout(attrs: Record<string, unknown>): DealerOutputLayou
     out("u1_sets", [lv.level1.sets.length, GROUP, w], true),
     out("u2", [lv.level2.rows.length, w], false),
     out("u2_sets", [lv.level2.sets.length, w], true),
-    out("s", [lv.q, w], false),
-    out("s_arith", [lv.q, s.n], true),
   ];
+  if (!s.b2a) return o;
+  o.push(out("s", [lv.q, w], false), out("s_arith", [lv.q, s.n], true));
   if (s.zprod) o.push(out("r_s", [s.n], true));
+  for (let k = 0; k < s.ops; k++) o.push(out(`a${k}`, [s.n], false), out(`a${k}_s`, [s.n], true));
+  return o;
+}
+
+/** B2A of q rows of vertical bits over n elements, with products of row 0 by `ops` operands
+ *  (opened masked: W_k - a_k). */
+export interface VbitsSpec {
+  n: number;
+  q: number;
+  ops: number;
+}
+
+export function vbitsSpec(attrs: Record<string, unknown>): VbitsSpec {
+  const { n, q, ops } = attrs as { n: unknown; q: unknown; ops: unknown };
+  const ok = (v: unknown, min: number): v is number => typeof v === "number" && Number.isInteger(v) && v >= min;
+  if (!ok(n, 1) || !ok(q, 1) || !ok(ops, 0)) throw new Error("internal: vbits_b2a needs attributes n, q, ops");
+  return { n, q, ops };
+}
+
+export function vbitsLayout(attrs: Record<string, unknown>): DealerOutputLayout[] {
+  const s = vbitsSpec(attrs);
+  const o = [out("s", [s.q, wordsFor(s.n)], false), out("s_arith", [s.q, s.n], true)];
   for (let k = 0; k < s.ops; k++) o.push(out(`a${k}`, [s.n], false), out(`a${k}_s`, [s.n], true));
   return o;
 }
@@ -191,6 +216,7 @@ export const BINARY_OUTPUTS: Record<string, ReadonlySet<string>> = {
   a2b_mask: new Set(["r_bin"]),
   rand_bits: new Set(["s"]),
   compare: new Set(["onehot", "u1", "u1_sets", "u2", "u2_sets", "s"]),
+  vbits_b2a: new Set(["s"]),
 };
 
 export const BINARY_DEALER_ITEMS = {
@@ -232,8 +258,15 @@ export const BINARY_DEALER_ITEMS = {
       "everything one comparison of n secret values with zero consumes: the mask r (additive), " +
       "one-hot tables of its 4-bit chunks (vertical XOR shares), masks and mask products for the " +
       "two rounds of the chunk tree, random bits s (vertical XOR shares and additive), and the " +
-      "products r*s and a_k*s for results multiplied by the bit: attrs {n, lt, eq, zprod, ops}",
+      "products r*s and a_k*s for results multiplied by the bit: attrs {n, lt, eq, zprod, ops, b2a} " +
+      "(b2a false: no bits or products, the result stays vertical XOR shares)",
     layout: compareLayout,
+  },
+  vbits_b2a: {
+    doc:
+      "B2A of q rows of vertical bits over n elements: random bits s (vertical XOR shares) and their " +
+      "additive shares, and a_k (random) with a_k*s (row 0) per operand: attrs {n, q, ops}",
+    layout: vbitsLayout,
   },
 } as const satisfies Record<string, DealerItemInfo>;
 
@@ -262,6 +295,16 @@ export const BINARY_LOCAL_FNS = {
   cmp_b2a:
     "from opened e = bits ^ s (vertical): additive bits party0(e) + (1 - 2e) s, and attr zprod z * [z<0] = " +
     "e z + (1 - 2e)(c s - r_s), attr ops W_k * [z<0] = e W_k + (1 - 2e)(d_k s + a_k_s); attr shape",
+  vbits_b2a:
+    "from opened e = bits ^ s (vertical, [q, W]): additive bits party0(e) + (1 - 2e) s per row, and " +
+    "W_k * bit0 = e W_k + (1 - 2e)(d_k s + a_k_s) per attr ops; args e, s_arith, (W_k, d_k, a_k_s)...; attr shape",
+  pair_diffs:
+    "x [n, m] -> x_i - x_j for every pair i < j, as [pairs, m'] with m' = m rounded up to 64 (zeros after m), " +
+    "and x padded to [n, m']",
+  pair_sel_inputs:
+    "vertical bits [x_i < x_j] of the pairs [1, pairs * W'] -> the AND inputs [n-1, n, W'] of 'x_i is the first " +
+    "maximum': [x_j < x_i] for j < i, NOT [x_i < x_j] for j > i (party 0 flips)",
+  pairs_reduce: "from selections [n * m'] (and products [n * m']): attr mode max: sum_i prod[i]; argmax: sum_i i sel[i]; first attr m columns",
   iota: "party 0 holds 0, 1, ..., n-1 along axis 0 of attr shape, the others 0: shares of a public index",
   tree_split: "[n, m] -> (rows 0, 2, 4, ..., rows 1, 3, 5, ..., the last row when n is odd): one level of a tree reduction",
 } as const;

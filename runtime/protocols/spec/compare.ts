@@ -42,8 +42,8 @@
 import type { OutSpec, PlanBuilder, ValueSpec } from "../builder.js";
 import type { ElemType } from "../../plan/plan.js";
 import { mulSecret } from "./arithmetic.js";
-import { applyPoly } from "./binary.js";
-import { compareLayout, compareLevels, GROUP, wordsFor } from "./binary-tables.js";
+import { applyPoly, polyBinary } from "./binary.js";
+import { BINARY_OUTPUTS, compareLayout, compareLevels, GROUP, vbitsLayout, wordsFor } from "./binary-tables.js";
 
 export interface CompareWant {
   lt?: boolean;
@@ -68,31 +68,48 @@ export interface CompareResult {
 const numel = (s: readonly number[]): number => s.reduce((a, d) => a * d, 1);
 const binary = (shape: number[]): OutSpec => ({ elem: "int", shape, kind: "binary" });
 
-/** The core comparison protocol (see the header): 4 rounds, one dealer item. */
-export function compareZero(b: PlanBuilder, z: string, want: CompareWant): CompareResult {
+interface CompareCore {
+  n: number;
+  shape: number[];
+  /** The opened c = z + r and z flattened to [n]. */
+  c: string;
+  zf: string;
+  /** The operands flattened, and their opened masked values d_k = W_k - a_k. */
+  opsF: string[];
+  dOpen: string[];
+  /** The bits, vertical XOR shares [q, W]. */
+  bits: string;
+  /** A dealer output of the comparison item, by name. */
+  get: (name: string) => string;
+}
+
+/** Rounds 1-3 of the comparison (see the header): the bits as vertical XOR shares. */
+function compareCore(b: PlanBuilder, z: string, want: CompareWant, b2a: boolean): CompareCore {
   const zi = b.info(z);
   const shape = [...zi.shape];
   const n = numel(shape);
   if (n === 0) throw new Error("internal: comparison of an empty tensor");
   const ops = want.ops ?? [];
-  const attrs = { n, lt: want.lt === true || ops.length > 0 || want.zprod === true, eq: want.eq === true, zprod: want.zprod === true, ops: ops.length };
+  const attrs = {
+    n,
+    lt: want.lt === true || ops.length > 0 || want.zprod === true,
+    eq: want.eq === true,
+    zprod: want.zprod === true,
+    ops: ops.length,
+    ...(b2a ? {} : { b2a: false }),
+  };
   const w = wordsFor(n);
   const lv = compareLevels(attrs);
   const layout = compareLayout(attrs);
-  const flat = (x: string): string => {
-    const xi = b.info(x);
-    if (numel(xi.shape) !== n) throw new Error(`internal: comparison operand ${x} has ${numel(xi.shape)} elements, not ${n}`);
-    return xi.shape.length === 1 ? x : b.local("reshape", [x], { shape: [n] }, [{ elem: xi.elem, shape: [n] }])[0]!;
-  };
-  const zf = flat(z);
-  const opsF = ops.map(flat);
+  const zf = flatten(b, z, n);
+  const opsF = ops.map((x) => flatten(b, x, n));
   const arithElem = (name: string): ElemType => {
     if (name === "r" || name === "r_s") return zi.elem;
     if (name === "s_arith") return "int";
     const k = Number(/^a(\d+)/.exec(name)![1]);
     return b.info(opsF[k]!).elem;
   };
-  const binaryNames = new Set(["onehot", "u1", "u1_sets", "u2", "u2_sets", "s"]);
+  const binaryNames = BINARY_OUTPUTS["compare"]!;
   const outs = b.dealer(
     "compare",
     attrs,
@@ -109,28 +126,77 @@ export function compareZero(b: PlanBuilder, z: string, want: CompareWant): Compa
   const [x1] = b.local("cmp_leaves", [c!, get("onehot")], { lt: attrs.lt, eq: attrs.eq }, [binary([lv.k1, GROUP, w])]);
   const y1 = applyPoly(b, x1!, lv.level1, get("u1"), get("u1_sets"));
   const [x2] = b.local("reshape", [y1], { shape: [lv.p1 * GROUP, w] }, [binary([lv.p1 * GROUP, w])]);
-  const y2 = applyPoly(b, x2!, lv.level2, get("u2"), get("u2_sets"));
+  const bits = applyPoly(b, x2!, lv.level2, get("u2"), get("u2_sets"));
+  return { n, shape, c: c!, zf, opsF, dOpen: dOpen as string[], bits, get };
+}
 
+function flatten(b: PlanBuilder, x: string, n: number): string {
+  const xi = b.info(x);
+  if (numel(xi.shape) !== n) throw new Error(`internal: comparison operand ${x} has ${numel(xi.shape)} elements, not ${n}`);
+  return xi.shape.length === 1 ? x : b.local("reshape", [x], { shape: [n] }, [{ elem: xi.elem, shape: [n] }])[0]!;
+}
+
+/** The core comparison protocol (see the header): 4 rounds, one dealer item. */
+export function compareZero(b: PlanBuilder, z: string, want: CompareWant): CompareResult {
+  const core = compareCore(b, z, want, true);
+  const { n, shape, get } = core;
+  const lt = want.lt === true || (want.ops ?? []).length > 0 || want.zprod === true;
+  const eq = want.eq === true;
+  const zprod = want.zprod === true;
+  const q = (lt ? 1 : 0) + (eq ? 1 : 0);
   // round 4: bits to additive shares, with the products
-  const [m] = b.local("bin_xor", [y2, get("s")], {}, [binary([lv.q, w])]);
+  const [m] = b.local("bin_xor", [core.bits, get("s")], {}, [binary([q, wordsFor(n)])]);
   const [e] = b.open([m!]);
-  const args = [e!, get("s_arith"), c!, zf];
-  if (attrs.zprod) args.push(get("r_s"));
-  opsF.forEach((x, k) => args.push(x, dOpen[k]!, get(`a${k}_s`)));
+  const args = [e!, get("s_arith"), core.c, core.zf];
+  if (zprod) args.push(get("r_s"));
+  core.opsF.forEach((x, k) => args.push(x, core.dOpen[k]!, get(`a${k}_s`)));
   const bitElem = want.bitElem ?? "bool";
   const outSpecs: ValueSpec[] = [];
-  if (attrs.lt) outSpecs.push({ elem: bitElem, shape });
-  if (attrs.eq) outSpecs.push({ elem: bitElem, shape });
-  if (attrs.zprod) outSpecs.push({ elem: zi.elem, shape });
-  for (const x of opsF) outSpecs.push({ elem: b.info(x).elem, shape });
-  const res = b.local("cmp_b2a", args, { lt: attrs.lt, eq: attrs.eq, zprod: attrs.zprod, ops: ops.length, shape }, outSpecs);
+  if (lt) outSpecs.push({ elem: bitElem, shape });
+  if (eq) outSpecs.push({ elem: bitElem, shape });
+  if (zprod) outSpecs.push({ elem: b.info(z).elem, shape });
+  for (const x of core.opsF) outSpecs.push({ elem: b.info(x).elem, shape });
+  const res = b.local("cmp_b2a", args, { lt, eq, zprod, ops: core.opsF.length, shape }, outSpecs);
   let k = 0;
   const result: CompareResult = { opsLt: [] };
-  if (attrs.lt) result.lt = res[k++]!;
-  if (attrs.eq) result.eq = res[k++]!;
-  if (attrs.zprod) result.zlt = res[k++]!;
-  for (let j = 0; j < ops.length; j++) result.opsLt.push(res[k++]!);
+  if (lt) result.lt = res[k++]!;
+  if (eq) result.eq = res[k++]!;
+  if (zprod) result.zlt = res[k++]!;
+  for (let j = 0; j < core.opsF.length; j++) result.opsLt.push(res[k++]!);
   return result;
+}
+
+/** Rounds 1-3 only: the bits [z < 0] and/or [z == 0] (in that order) as vertical XOR shares
+ *  [q, ceil(n / 64)], for further binary work before one B2A (b2aVertical). */
+export function compareBitsVertical(b: PlanBuilder, z: string, want: { lt?: boolean; eq?: boolean }): string {
+  return compareCore(b, z, { lt: want.lt === true, eq: want.eq === true }, false).bits;
+}
+
+/** B2A of vertical bits [q, W] over n elements (1 round): additive 0/1 shares of each row
+ *  (shaped `shape`), and the products of row 0 with each operand (same element count; its
+ *  masked value is opened as early as the operand is known, so usually in an earlier round). */
+export function b2aVertical(b: PlanBuilder, bits: string, n: number, shape: number[], ops: string[] = [], bitElem: ElemType = "int"): { bits: string[]; prods: string[] } {
+  const q = b.info(bits).shape[0]!;
+  const opsF = ops.map((x) => flatten(b, x, n));
+  const attrs = { n, q, ops: ops.length };
+  const layout = vbitsLayout(attrs);
+  const outs = b.dealer(
+    "vbits_b2a",
+    attrs,
+    layout.map((o) => (o.name === "s" ? binary(o.shape) : { elem: o.name === "s_arith" ? "int" : b.info(opsF[Number(/^a(\d+)/.exec(o.name)![1])]!).elem, shape: o.shape })),
+  );
+  const get = (name: string): string => outs[layout.findIndex((o) => o.name === name)]!;
+  const ds = opsF.map((x, k) => b.local("sub", [x, get(`a${k}`)], {}, [{ elem: b.info(x).elem, shape: [n] }])[0]!);
+  const dOpen = ds.length > 0 ? b.open(ds) : [];
+  const [m] = b.local("bin_xor", [bits, get("s")], {}, [binary([q, wordsFor(n)])]);
+  const [e] = b.open([m!]);
+  const args = [e!, get("s_arith")];
+  opsF.forEach((x, k) => args.push(x, dOpen[k]!, get(`a${k}_s`)));
+  const specs: ValueSpec[] = [];
+  for (let r = 0; r < q; r++) specs.push({ elem: bitElem, shape });
+  for (const x of opsF) specs.push({ elem: b.info(x).elem, shape });
+  const res = b.local("vbits_b2a", args, { ops: ops.length, shape }, specs);
+  return { bits: res.slice(0, q), prods: res.slice(q) };
 }
 
 /** x - y on additive shares of the same element type (broadcasting). */
@@ -226,8 +292,14 @@ export function clipSecret(b: PlanBuilder, x: string, lo: string, hi: string): s
 
 type TreeMode = "max" | "min" | "argmax";
 
-/** Reduce x over `axis` (undefined: all elements, flattened) by a tree of pairwise
- *  comparisons: ceil(log2 n) levels, each one comparison (4 rounds) over all pairs. */
+/** Axes up to this length are reduced by comparing all pairs at once (pairsStage) rather
+ *  than by a tree of pairwise levels: n = 10 takes 6 rounds instead of 16, for n(n-1)/2
+ *  comparisons instead of n - 1. Longer axes take tree levels until this many remain. */
+export const PAIRS_MAX = 10;
+
+/** Reduce x over `axis` (undefined: all elements, flattened): tree levels (4 rounds each,
+ *  all pairs of a level in parallel) while more than PAIRS_MAX remain, then one all-pairs
+ *  stage (4 + ceil(log4(n - 1)) rounds) for the last n >= 3, or a last tree level for n = 2. */
 function treeReduce(b: PlanBuilder, x: string, axis: number | undefined, keepdims: boolean, mode: TreeMode): string {
   const xi = b.info(x);
   const shape = xi.shape;
@@ -252,8 +324,8 @@ function treeReduce(b: PlanBuilder, x: string, axis: number | undefined, keepdim
   }
   if (n === 0) throw new Error(`internal: ${mode} over an empty axis`);
   v = b.local("reshape", [v], { shape: [n, m] }, [{ elem: xi.elem, shape: [n, m] }])[0]!;
-  let idx = mode === "argmax" ? b.local("iota", [], { shape: [n, m] }, [{ elem: "int", shape: [n, m] }])[0]! : undefined;
-  while (n > 1) {
+  let idx: string | undefined;
+  while (n > PAIRS_MAX || n === 2) {
     const h = Math.floor(n / 2);
     const odd = n % 2 === 1;
     const split = (t: string, elem: ElemType): string[] =>
@@ -262,7 +334,8 @@ function treeReduce(b: PlanBuilder, x: string, axis: number | undefined, keepdim
     const z = diff(b, ev!, od!);
     let next: string;
     if (mode === "argmax") {
-      const [iev, iod, irest] = split(idx!, "int");
+      idx ??= b.local("iota", [], { shape: [n, m] }, [{ elem: "int", shape: [n, m] }])[0]!;
+      const [iev, iod, irest] = split(idx, "int");
       const wdiff = diff(b, iod!, iev!);
       const r = compareZero(b, z, { zprod: true, ops: [wdiff] });
       next = diff(b, ev!, r.zlt!);
@@ -277,9 +350,62 @@ function treeReduce(b: PlanBuilder, x: string, axis: number | undefined, keepdim
     v = next;
     n = h + (odd ? 1 : 0);
   }
-  const result = mode === "argmax" ? idx! : v;
+  if (n >= 3) {
+    if (mode === "min") {
+      // min = -max(-x)
+      const neg = b.local("neg", [v], {}, [{ elem: xi.elem, shape: [n, m] }])[0]!;
+      const mx = pairsStage(b, neg, n, m, xi.elem, undefined, "max");
+      v = b.local("neg", [mx], {}, [{ elem: xi.elem, shape: [1, m] }])[0]!;
+    } else {
+      const r = pairsStage(b, v, n, m, xi.elem, idx, mode);
+      if (mode === "argmax") idx = r;
+      else v = r;
+    }
+  }
+  const result = mode === "argmax" ? (idx ?? b.local("iota", [], { shape: [1, m] }, [{ elem: "int", shape: [1, m] }])[0]!) : v;
   const elem = mode === "argmax" ? "int" : xi.elem;
   return b.local("reshape", [result], { shape: outShape }, [{ elem, shape: outShape }])[0]!;
+}
+
+/**
+ * The maximum (or its index) of the n rows of v [n, m] in one stage: every pair i < j compared
+ * at once (rounds 1-3 of the comparison, the bits left as vertical XOR shares), then, for each
+ * i, the AND of "x_i > x_j for j < i" and "x_i >= x_j for j > i" (one round per four inputs:
+ * exactly one i, the first maximum, is selected), then one B2A that also multiplies the
+ * selection by the values (or by the indices carried from earlier tree levels). Returns [1, m].
+ */
+function pairsStage(b: PlanBuilder, v: string, n: number, m: number, elem: ElemType, idx: string | undefined, mode: "max" | "argmax"): string {
+  const mp = Math.ceil(m / 64) * 64;
+  const wp = mp / 64;
+  const pairs = (n * (n - 1)) / 2;
+  const [z, vp] = b.local("pair_diffs", [v], {}, [
+    { elem, shape: [pairs, mp] },
+    { elem, shape: [n, mp] },
+  ]);
+  const bits = compareBitsVertical(b, z!, { lt: true });
+  let [sel] = b.local("pair_sel_inputs", [bits], { n }, [binary([n - 1, n, wp])]);
+  for (let k = n - 1; k > 1; ) {
+    const groups = Math.ceil(k / 4);
+    const polys = Array.from({ length: groups }, (_, g) => {
+      let mono = 0;
+      for (let r = 4 * g; r < Math.min(4 * g + 4, k); r++) mono |= 1 << r;
+      return [mono];
+    });
+    sel = polyBinary(b, sel!, polys);
+    k = groups;
+  }
+  const [flat] = b.local("reshape", [sel!], { shape: [1, n * wp] }, [binary([1, n * wp])]);
+  let operand: string | undefined;
+  if (mode === "max") operand = vp!;
+  else if (idx !== undefined) operand = b.local("pair_diffs", [idx], {}, [
+    { elem: "int", shape: [pairs, mp] },
+    { elem: "int", shape: [n, mp] },
+  ])[1]!;
+  const r = b2aVertical(b, flat!, n * mp, [n * mp], operand ? [operand] : []);
+  const reduceMode = mode === "argmax" && idx === undefined ? "argmax" : "max";
+  const outElem = mode === "argmax" ? "int" : elem;
+  const [red] = b.local("pairs_reduce", [r.bits[0]!, ...(operand ? [r.prods[0]!] : [])], { mode: reduceMode, n, m }, [{ elem: outElem, shape: [m] }]);
+  return b.local("reshape", [red!], { shape: [1, m] }, [{ elem: outElem, shape: [1, m] }])[0]!;
 }
 
 export function maxReduce(b: PlanBuilder, x: string, axis: number | undefined, keepdims = false): string {

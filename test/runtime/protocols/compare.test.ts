@@ -328,3 +328,24 @@ for (const parties of [["alice", "bob"], ["alice", "bob", "carol"]]) {
     });
   });
 }
+
+test("max, min and argmax over long axes with many ties (tree levels, then all pairs): as the plaintext reference", async (t) => {
+  // lengths that take 0, 1 and 2 tree levels before the all-pairs stage, small ints: many ties
+  for (const len of [7, 12, 23]) {
+    const rows = 3;
+    const data = Array.from({ length: rows * len }, (_, i) => ((i * 7919) % 5) - 2 + (i % 3 === 0 ? 0.5 : 0));
+    const out = await run(2, [{ name: "x", data, shape: [rows, len] }], (b, [x]) => ({
+      max: maxReduce(b, x!, 1),
+      min: minReduce(b, x!, 1),
+      am: argmaxReduce(b, x!, 1),
+    }));
+    const X = tensor(data, [rows, len]);
+    for (const [name, op] of [
+      ["max", "max"],
+      ["min", "min"],
+      ["am", "argmax"],
+    ] as const) {
+      t.deepEqual(out.get(name), [...evalClearOp(op, [X], { axis: 1 }).data], `${name} over ${len}`);
+    }
+  }
+});
