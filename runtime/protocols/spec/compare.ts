@@ -34,10 +34,17 @@
 //   absSecret(b, x), signSecret(b, x, elem)
 //   maxPair(b, x, y), minPair(b, x, y)    elementwise, 4 rounds.
 //   selectSecret(b, c, x, y)   y + c (x - y), c a secret bool: one Beaver product, 1 round.
-//   maxReduce / minReduce / argmaxReduce(b, x, axis, keepdims): tree over the axis,
-//                              ceil(log2 n) levels of 4 rounds; argmax ties -> first index.
+//   maxReduce / minReduce / argmaxReduce(b, x, axis, keepdims): axes up to PAIRS_MAX = 10
+//                              compare all pairs at once (4 + ceil(log4(n - 1)) rounds), longer
+//                              ones first take tree levels (4 rounds each, pairs in parallel);
+//                              argmax ties -> first index, as the plaintext reference.
 //   clipSecret(b, x, lo, hi)   x + relu(lo - x) - relu(x - hi): two comparisons in parallel.
 //   oneMinus(b, x)             1 - x for 0/1 shares (free).
+//   compareBitsVertical(b, z, {lt, eq})   rounds 1-3 only: the bits as vertical XOR shares
+//                              [q, ceil(n/64)] (element k: bit k % 64 of word k / 64), for
+//                              binary work (polyBinary) before one B2A;
+//   b2aVertical(b, bits, n, shape, ops)   that B2A (1 round), with products of row 0 by
+//                              secret operands (their masked values open in an earlier round).
 
 import type { OutSpec, PlanBuilder, ValueSpec } from "../builder.js";
 import type { ElemType } from "../../plan/plan.js";
