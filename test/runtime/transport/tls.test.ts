@@ -357,13 +357,13 @@ test("a frame for another round, a stalled peer and a lost peer: errors name the
   const wrong = Buffer.concat(encodeData({ round: 3, where: "plan round 3", nodes: ["n9"] }, [new ArrayBuffer(8)]));
   const rogue = await rogueBob(cfg, wrong);
   try {
-    const alice = await connectMesh({ config: cfg, credentials: loadCredentials(cfg, "alice"), peers: ["bob"], hello: hello("alice"), connectTimeoutMs: 5_000, receiveTimeoutMs: 300 });
+    const alice = await connectMesh({ config: cfg, credentials: loadCredentials(cfg, "alice"), peers: ["bob"], hello: hello("alice"), connectTimeoutMs: 5_000, receiveTimeoutMs: 2_000 });
     await t.throwsAsync(alice.receive("bob", { round: 0, where: "plan round 0", nodes: ["n1"] }), {
       message:
         "party alice expected round 0 (plan round 0; nodes n1) from bob, but received round 3 (plan round 3; nodes n9): the parties are not executing the same plan in step",
     });
     await t.throwsAsync(alice.receive("bob", { round: 1, where: "plan round 1", nodes: ["n2"] }), {
-      message: "party alice timed out after 300 ms waiting for bob's message of round 1 (plan round 1; nodes n2)",
+      message: "party alice timed out after 2000 ms waiting for bob's message of round 1 (plan round 1; nodes n2)",
     });
     const pending = alice.receive("bob", { round: 1, where: "plan round 1", nodes: ["n2"] });
     rogue.close();
