@@ -69,7 +69,7 @@ reveal x * y + z as r to alice, carol`;
 const vec = (n: number, f: (i: number) => number): ClearTensor => ({ data: Float64Array.from({ length: n }, (_, i) => f(i)), shape: [n] });
 
 /** Run a plan's dealer and parties in this process, each over its own TLS mesh. */
-async function runTls(plan: Plan, inputs: Map<string, ClearTensor>, config: DeploymentConfig, extra: { latencyMs?: number } = {}) {
+async function runTls(plan: Plan, inputs: Map<string, ClearTensor>, config: DeploymentConfig, extra: { latencyMs?: number; bandwidthMbit?: number } = {}) {
   const dealer = runNetworkDealer({ plan, config, connectTimeoutMs: 20_000, ...extra });
   const parties = plan.parties.map((p) =>
     runNetworkParty({
@@ -253,6 +253,25 @@ test("--latency shaping: every round waits at least the one-way latency", async 
   for (const r of net.parties.values()) {
     t.is(r.outputs.get("dot")!.data[0], 100);
     t.true(r.stats.onlineMs >= plan.rounds * 60 - 5, `online ${r.stats.onlineMs} ms for ${plan.rounds} rounds`);
+  }
+});
+
+test("--bandwidth shaping: a link carries at most its rate", async (t) => {
+  const plan = compiled(`program big
+party alice, bob
+input alice.x : fixed[20000]
+input bob.y : fixed[20000]
+reveal sum(x * y) as s to all`);
+  const inputs = new Map([["alice.x", vec(20000, () => 0.5)], ["bob.y", vec(20000, () => 2)]]);
+  const config = await deployment(plan.parties);
+  const mbit = 16; // 2000 bytes per ms
+  const net = await runTls(plan, inputs, config, { bandwidthMbit: mbit });
+  for (const r of net.parties.values()) {
+    t.is(r.outputs.get("s")!.data[0], 20000);
+    const busiest = Math.max(...r.stats.links.filter((l) => l.peer !== "dealer").map((l) => l.frameBytes));
+    t.true(busiest > 160_000);
+    // the frames of the online phase alone take bytes / rate on the wire
+    t.true(r.stats.onlineMs >= (busiest * 8) / (mbit * 1000) - 5, `online ${r.stats.onlineMs} ms for ${busiest} bytes at ${mbit} Mbit/s`);
   }
 });
 
