@@ -91,7 +91,7 @@ const bench: Bench = async () => {
         const got: LaunchStats[] = [];
         const walls: number[] = [];
         for (let r = 0; r < reps; r++) {
-          const args = ["--import", "tsx", join(ROOT, "bin", "mpc.ts"), "launch", file, "--json", "--out", join(dir, "out"), "--input", `x=${xf}`, "--input", `y=${yf}`];
+          const args = ["--import", "tsx", join(ROOT, "bin", "mpc.ts"), "launch", file, "--json", "--warm-up", "--out", join(dir, "out"), "--input", `x=${xf}`, "--input", `y=${yf}`];
           if (latency > 0) args.push("--latency", String(latency));
           const t0 = performance.now();
           const { stdout } = await run(process.execPath, args, { cwd: ROOT, maxBuffer: 1 << 26 });

@@ -11,7 +11,7 @@ import { renderDiagnostics, UserError } from "../../grammar/diagnostic.js";
 import { issueDeployment, issueSelfSigned } from "../../runtime/transport/keys.js";
 
 const USAGE =
-  "usage: mpc keys --out DIR (--parties a,b,... | FILE.mpc) [--host HOST] [--base-port N] [--keep-ca-key] [--days N] [--force]\n" +
+  "usage: mpc keys --out DIR (--parties a,b,... | FILE.mpc) [--host [NAME=]HOST]... [--base-port N] [--keep-ca-key] [--days N] [--force]\n" +
   "       mpc keys --self NAME --out DIR [--days N] [--force]";
 
 const HELP = `${USAGE}
@@ -20,8 +20,8 @@ Make the TLS keys of a deployment of separate processes or hosts (see docs/netwo
 
   --out DIR          folder to write into (created with mode 0700)
   --parties a,b,...  the compute parties (or give the program FILE.mpc to take its parties)
-  --host HOST        host every endpoint listens on, in parties.json (default 127.0.0.1);
-                     edit parties.json to give each party its own host
+  --host HOST        host every endpoint listens on, in parties.json (default 127.0.0.1)
+  --host NAME=HOST   the host of one endpoint (a party, or dealer); repeat for each
   --base-port N      ports N, N+1, ... in party order, the dealer last (default 7100)
   --keep-ca-key      also write the CA's private key (ca.key); by default it is discarded
                      once every certificate is issued, so nobody can issue another
@@ -40,6 +40,7 @@ export async function main(argv: string[]): Promise<number> {
   let partiesFlag: string | undefined;
   let self: string | undefined;
   let host: string | undefined;
+  const hosts: Record<string, string> = {};
   let basePort: number | undefined;
   let days: number | undefined;
   let keepCaKey = false;
@@ -77,9 +78,13 @@ export async function main(argv: string[]): Promise<number> {
         case "--self":
           self = value();
           break;
-        case "--host":
-          host = value();
+        case "--host": {
+          const v = value();
+          const eq = v.indexOf("=");
+          if (eq > 0) hosts[v.slice(0, eq)] = v.slice(eq + 1);
+          else host = v;
           break;
+        }
         case "--base-port":
           basePort = int(1, 65535);
           break;
@@ -135,6 +140,7 @@ export async function main(argv: string[]): Promise<number> {
     dir: out,
     parties,
     ...(host !== undefined ? { host } : {}),
+    hosts,
     ...(basePort !== undefined ? { basePort } : {}),
     ...(days !== undefined ? { days } : {}),
     ...(program !== undefined ? { program } : {}),

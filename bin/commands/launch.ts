@@ -24,7 +24,7 @@ import { issueDeployment } from "../../runtime/transport/keys.js";
 
 const USAGE =
   "usage: mpc launch FILE [--parties-config parties.json] [--input party.name=PATH]... [--out DIR] [--latency MS] [--bandwidth MBIT]\n" +
-  "                       [--parties-timeout SECONDS] [--connect-timeout SECONDS] [--json] [--verbose]";
+  "                       [--parties-timeout SECONDS] [--connect-timeout SECONDS] [--warm-up] [--json] [--verbose]";
 
 const HELP = `${USAGE}
 
@@ -42,6 +42,7 @@ hosts; see docs/network.md). Outputs, files and flags are those of \`mpc run\`.
   --parties-timeout SECONDS fail if a party waits longer than this for a peer (default 120)
   --connect-timeout SECONDS how long processes wait for each other to start (default 30)
   --json                    print outputs and statistics as JSON
+  --warm-up                 warm each party's JIT before it connects (faster first rounds)
   --verbose                 pass every process's status lines through to stderr
   --keep-keys               keep the temporary keys folder (its path is printed)`;
 
@@ -112,6 +113,9 @@ function parse(argv: string[]): Args | "help" {
         break;
       case "--verbose":
         a.verbose = true;
+        break;
+      case "--warm-up":
+        a.pass.push(flag);
         break;
       case "--keep-keys":
         a.keepKeys = true;

@@ -18,6 +18,7 @@ import { mpcVersion, WIRE_VERSION } from "../transport/handshake.js";
 import { connectMesh, type LinkShape, type LinkStats, type TlsTransport } from "../transport/tls.js";
 import type { PairStats, RoundStats } from "../transport/transport.js";
 import { PartyExecutor, type Progress } from "./executor.js";
+import { warmUp } from "./warm-up.js";
 
 export interface NetworkOptions extends LinkShape {
   config: DeploymentConfig;
@@ -38,6 +39,8 @@ export interface NetworkPartyOptions extends NetworkOptions {
   inputs: ReadonlyMap<string, ClearTensor>;
   offlineBudget?: number;
   onProgress?: (p: Progress) => void;
+  /** Warm the JIT on a small synthetic plan before connecting (as runInProcess's warmUp). */
+  warmUp?: boolean;
 }
 
 export interface NetworkPartyStats {
@@ -78,6 +81,7 @@ export async function runNetworkParty(o: NetworkPartyOptions): Promise<NetworkPa
   if (!plan.parties.includes(party)) throw new Error(`internal: ${party} is not a party of ${plan.program}`);
   const credentials = loadCredentials(config, party);
   await prepareRingKernels();
+  if (o.warmUp) await warmUp();
   const peers = [...plan.parties.filter((p) => p !== party), DEALER];
   const transport = await connectMesh({
     config,

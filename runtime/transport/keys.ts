@@ -20,8 +20,10 @@ export interface IssueOptions {
   dir: string;
   /** Compute parties, in program order. */
   parties: string[];
-  /** Host every endpoint listens on (default 127.0.0.1), or one per endpoint name. */
-  host?: string | Record<string, string>;
+  /** Host every endpoint listens on (default 127.0.0.1)... */
+  host?: string;
+  /** ...unless given here by endpoint name. */
+  hosts?: Record<string, string>;
   /** Ports are basePort, basePort + 1, … in party order, the dealer last (default 7100);
    *  or explicit ports per endpoint name. */
   basePort?: number;
@@ -75,6 +77,9 @@ export function issueDeployment(o: IssueOptions): IssuedDeployment {
     if (p === DEALER) throw new UserError(`"${DEALER}" is the dealer's name; it cannot also be a party`);
   }
   if (new Set(o.parties).size !== o.parties.length) throw new UserError(`a party is named twice in ${o.parties.join(", ")}`);
+  for (const n of Object.keys(o.hosts ?? {})) {
+    if (n !== DEALER && !o.parties.includes(n)) throw new UserError(`--host ${n}=…: ${n} is neither a party (${o.parties.join(", ")}) nor the dealer`);
+  }
   const force = o.force ?? false;
   ensureDir(o.dir);
   // a distinct name per deployment: two CAs must never share a subject, or a verifier may
@@ -105,7 +110,7 @@ export function issueDeployment(o: IssueOptions): IssuedDeployment {
     files.push(keyPath, certPath);
     const fp = certFingerprint(der);
     fingerprints.set(name, fp);
-    const host = typeof o.host === "object" ? (o.host[name] ?? "127.0.0.1") : (o.host ?? "127.0.0.1");
+    const host = o.hosts?.[name] ?? o.host ?? "127.0.0.1";
     const port = o.ports?.[name] ?? (o.basePort ?? 7100) + i;
     if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UserError(`port ${port} for ${name} is out of range (1-65535)`);
     return { host, port, cert: `${name}.crt`, key: `${name}.key`, fingerprint: fp };
