@@ -114,9 +114,10 @@ export class PortTransport implements Transport {
   }
 
   close(): void {
-    for (const ch of this.peers.values()) {
+    for (const [peer, ch] of this.peers) {
       ch.port.close();
       ch.closed = true;
+      for (const w of ch.waiters.splice(0)) w.reject(new TransportError(`party ${this.self} closed its connection to ${peer}`));
     }
   }
 }
