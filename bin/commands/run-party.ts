@@ -141,9 +141,13 @@ function showBytes(n: number): string {
   return `${(n / 1024 / 1024).toFixed(2)} MiB`;
 }
 
-/** A transport failure is the run's (or a peer's) error, shown like any user error. */
+/** A transport failure, or a check the runtime makes on what a peer or the dealer sent (a
+ *  plain Error with a message, not an "internal:" one), is the run's error, shown like any
+ *  user error; anything else (a TypeError, an internal check) stays a bug report. */
 function asUserError(e: unknown): unknown {
-  return e instanceof TransportError ? new UserError(e.message) : e;
+  if (e instanceof TransportError) return new UserError(e.message);
+  if (e instanceof Error && e.constructor === Error && !e.message.startsWith("internal:")) return new UserError(e.message);
+  return e;
 }
 
 export async function main(argv: string[]): Promise<number> {

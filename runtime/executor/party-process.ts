@@ -9,6 +9,7 @@
 // at a peer aborts the run at every party with a message naming the peer and the round.
 // Holds only this party's inputs; never logs a value, a share or a seed.
 
+import { UserError } from "../../grammar/diagnostic.js";
 import type { ClearTensor } from "../clear/index.js";
 import { DealerInbox } from "../dealer/index.js";
 import type { Plan } from "../plan/plan.js";
@@ -129,7 +130,10 @@ export async function runNetworkParty(o: NetworkPartyOptions): Promise<NetworkPa
       },
     };
   } catch (e) {
-    await transport.abort(`${e instanceof Error ? e.message : String(e)}`);
+    // peers learn why, except the text of an error about this party's own data (a user
+    // error here is about its inputs, and may quote a token of them): that stays local
+    const why = e instanceof UserError ? `an error in ${party}'s own data (reported at ${party})` : e instanceof Error ? e.message : String(e);
+    await transport.abort(why);
     throw e;
   }
 }
