@@ -6,6 +6,8 @@
 // bytes, the error against float64 (max abs; and "rel e": the smallest e with |secure -
 // exact| <= e |exact| + 2e-4 at every point), and plaintext tfjs on the same data in this
 // process, as a ratio. Each plan stops at the reveal, so the rounds are the function's plus 1.
+// A baseline row (one secure fixed-point multiply of 10^4 elements) shows what the machine's
+// load does to every time in the table.
 // MPC_BENCH_CASES=word,word selects workloads by name.
 
 import { measure, table } from "./harness.js";
@@ -29,6 +31,7 @@ import {
   tanhSecret,
 } from "../runtime/protocols/spec/nonlinear/index.js";
 import { initTf } from "../runtime/ring/tf.js";
+import { mulFixed } from "../runtime/protocols/spec/nonlinear/common.js";
 
 const PARTIES = ["alice", "bob"];
 type Tf = Awaited<ReturnType<typeof initTf>>["tf"];
@@ -82,6 +85,15 @@ function workloads(): Workload[] {
       exact: (x, d) => x.map((v, i) => v / d![i]!),
       plain: (tf, x, d) => tf.div(x, d!),
       target: "-",
+    },
+    {
+      name: "baseline: one secure multiply x*x",
+      shape: [N],
+      x: lin(-1, 1, N),
+      secure: (b, x) => mulFixed(b, x, x),
+      exact: map((v) => v * v),
+      plain: (tf, x) => tf.mul(x, x),
+      target: "(for scale: the machine's load)",
     },
     { name: "softmax 10^3 x 10", shape: [1000, 10], x: logits, secure: (b, x) => softmaxSecret(b, x, 1), exact: (x) => softmaxRows(x, 10, false), plain: (tf, x) => tf.softmax(x), target: "report, abs 1e-3" },
     { name: "log_softmax 10^3 x 10", shape: [1000, 10], x: logits, secure: (b, x) => logSoftmaxSecret(b, x, 1), exact: (x) => softmaxRows(x, 10, true), plain: (tf, x) => tf.logSoftmax(x), target: "-" },

@@ -107,3 +107,12 @@ test("programs/feature_aggregation.mpc: logistic regression with a secret sigmoi
   // weights after training: the sigmoid's error (<= 3e-5) and fixed-point rounding, over the epochs
   compare(t, compiled.plan!, checked.program!, inputs, run, rel(1e-2, 2e-3));
 });
+
+test("independent functions interleave: a program computing several of them takes the rounds of the longest, not their sum", (t) => {
+  const one = (expr: string): number => compileSource(program("one", expr, 8), "one.mpc").plan!.rounds;
+  const both = compileSource(program("many", "sigmoid(s) + log(s) + exp(s) + sqrt(s)", 8), "many.mpc").plan!.rounds;
+  const longest = Math.max(...["sigmoid(s)", "log(s)", "exp(s)", "sqrt(s)"].map(one));
+  const sum = ["sigmoid(s)", "log(s)", "exp(s)", "sqrt(s)"].map((e) => one(e) - 1).reduce((a, r) => a + r, 1);
+  t.is(both, longest);
+  t.true(both < sum);
+});
