@@ -3,7 +3,9 @@
 // children are the body (never unrolled); the vars assigned in the body become explicit
 // loop-carried params. An `if` whose condition is known at compile time keeps one branch; any
 // other (public, run-time) condition merges the vars its branches assign with `select`.
-// Unsupported constructs (grad, a reveal that could run more than once) are diagnostics at
+// A reveal inside a loop runs once per iteration (an output node in the loop body: each
+// receiver gets every iteration's value). Unsupported constructs (grad, a reveal under a
+// run-time condition, which may or may not run) are diagnostics at
 // their span, never a silently wrong graph. It never decides placement or protocols.
 
 import type { Span } from "../../grammar/ast.js";
@@ -31,7 +33,7 @@ class GraphBuilder {
   private env = new Map<number, string>();
   private inputs = new Map<string, string>();
   private scope: string | undefined;
-  /** Inside a loop body or a run-time `if`: a reveal here could run any number of times. */
+  /** Inside a run-time `if`: a reveal here may or may not run (both branches are built). */
   private repeated = 0;
 
   constructor(program: CheckedProgram) {
@@ -63,9 +65,9 @@ class GraphBuilder {
         if (this.repeated > 0) {
           this.error(
             "revealInLoop",
-            `not yet supported: reveal inside a loop or a run-time condition (\`${s.name}\`)`,
+            `not yet supported: reveal inside a run-time condition (\`${s.name}\`)`,
             s.span,
-            "move the reveal after the loop",
+            "reveal outside the `if` (a reveal inside a loop, not under an `if`, runs at every iteration)",
           );
           return;
         }
@@ -120,9 +122,7 @@ class GraphBuilder {
       return p;
     });
     this.scope = loop;
-    this.repeated++;
     this.stmts(s.body);
-    this.repeated--;
     this.scope = outer;
     assigned.forEach((bnd, k) => {
       const param = params[k]!;

@@ -20,8 +20,8 @@ export const MIDDLE_ENTRIES = {
   ),
   revealInLoop: entry(
     "E1002",
-    "not yet supported: reveal inside a loop or a run-time condition",
-    "A reveal writes one named output, once. Reveal after the loop, or collect the values in a var.",
+    "not yet supported: reveal inside a run-time condition",
+    "An `if` whose condition is known only at run time (it depends on a loop index) is compiled by running both branches and selecting, so a reveal in it would run whether or not the condition holds. Reveal outside the `if`. (A reveal directly inside a loop is supported: it runs at every iteration, and the receivers learn every iteration's value.)",
   ),
   secretForm: entry(
     "E1003",

@@ -76,15 +76,29 @@ test("grad is a clear 'not yet supported' error at its span, not a wrong answer"
   t.is(d.span, g.span);
 });
 
-test("a reveal inside a loop is reported at its span", (t) => {
+test("a reveal inside a loop is an output node of the loop body (it runs at every iteration)", (t) => {
   const f = new ProgramFixture("rl", ["a", "b"]);
   const x = f.input("a", "x", "fixed", [3]);
-  f.for(0, 2, () => f.reveal(x, "x"));
+  const y = f.input("b", "y", "fixed", [3]);
+  f.for(0, 2, () => f.reveal(f.op("add", [x, y]), "s"));
+  const r = compileChecked(f.program());
+  t.deepEqual(r.diagnostics, []);
+  const loop = r.plan!.body.find((n) => n.kind === "loop");
+  t.true(loop !== undefined && loop.kind === "loop" && loop.body.some((n) => n.kind === "output" && n.name === "s"));
+  t.deepEqual(r.plan!.outputs.map((o) => o.name), ["s"]);
+});
+
+test("a reveal under a run-time condition is reported at its span", (t) => {
+  const f = new ProgramFixture("rc", ["a", "b"]);
+  const x = f.input("a", "x", "fixed", [3]);
+  f.for(0, 2, (i) => {
+    f.if(f.op("eq", [i, f.c(1)]), () => f.reveal(x, "x"));
+  });
   const r = compileChecked(f.program());
   t.is(r.plan, undefined);
   t.deepEqual(
     r.diagnostics.map((d) => [d.code, d.message]),
-    [["E1002", "not yet supported: reveal inside a loop or a run-time condition (`x`)"]],
+    [["E1002", "not yet supported: reveal inside a run-time condition (`x`)"]],
   );
 });
 
