@@ -309,8 +309,9 @@ test("bad configuration fails before anything is sent", async (t) => {
   t.throws(() => loadCredentials(cfg, "carol"), { message: `${cfg.file} has no endpoint carol (its parties: alice, bob; and the dealer)` });
   chmodSync(join(dir, "bob.key"), 0o644);
   t.throws(() => loadCredentials(cfg, "bob"), { message: `bob's private key ${join(dir, "bob.key")} can be read by other users (mode 0644); run: chmod 600 ${join(dir, "bob.key")}` });
-  chmodSync(join(dir, "bob.key"), 0o000);
-  if (process.getuid?.() !== 0) t.throws(() => loadCredentials(cfg, "bob"), { message: `cannot read bob's private key ${join(dir, "bob.key")}: permission denied` });
+  const dirKey = { ...cfg, parties: new Map(cfg.parties) };
+  dirKey.parties.set("bob", { ...cfg.parties.get("bob")!, key: dir });
+  t.throws(() => loadCredentials(dirKey, "bob"), { message: `cannot read bob's private key ${dir}: it is a directory` });
   const noCert = { ...cfg, parties: new Map(cfg.parties) };
   noCert.parties.set("alice", { ...cfg.parties.get("alice")!, cert: join(dir, "missing.crt") });
   t.throws(() => loadCredentials(noCert, "alice"), { message: `cannot read alice's certificate ${join(dir, "missing.crt")}: file not found` });
