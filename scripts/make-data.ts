@@ -18,6 +18,9 @@
 //                              the rows r with r mod 3 = 0, 1, 2 (north, south, east)
 //   feature_aggregation        breast_cancer columns 0-14 (hospital_a.xa), 15-29
 //                              (hospital_b.xb) and the label (hospital_b.y), raw
+//   feature_aggregation_mlp    the same three inputs, and the agreed initial weights of the
+//                              30-64-2 MLP (hospital_a.w1_init, w2_init): He initialisation,
+//                              normal with variance 2/30 and 1/64, seed 20240613
 //   data_labeling              all 30 raw features (clinic.x), labels (pathology_lab.y)
 //   data_augmentation          row r to centre_(r mod 3): 190/190/189 rows, raw features + labels
 //   linear_regression_inference  diabetes raw features (hospital.x) and an ordinary least
@@ -156,6 +159,8 @@ interface Mlp {
 }
 
 const MLP_SEED = 20240611;
+/** Seed of the initial weights programs/feature_aggregation_mlp.mpc trains from. */
+const MLP_INIT_SEED = 20240613;
 const MLP_STEPS = 200;
 const MLP_LR = 0.003;
 const MLP_L2 = 1e-2;
@@ -483,6 +488,16 @@ function main(): void {
   emit("feature_aggregation", "hospital_a.xa.csv", bcFeatures.slice(0, 15), rawRows(allRows, range(0, 15)));
   emit("feature_aggregation", "hospital_b.xb.csv", bcFeatures.slice(15, 30), rawRows(allRows, range(15, 30)));
   emit("feature_aggregation", "hospital_b.y.csv", ["label"], rawRows(allRows, [30]));
+
+  // feature_aggregation_mlp: the same split, and the initial weights of the MLP it trains.
+  emit("feature_aggregation_mlp", "hospital_a.xa.csv", bcFeatures.slice(0, 15), rawRows(allRows, range(0, 15)));
+  emit("feature_aggregation_mlp", "hospital_b.xb.csv", bcFeatures.slice(15, 30), rawRows(allRows, range(15, 30)));
+  emit("feature_aggregation_mlp", "hospital_b.y.csv", ["label"], rawRows(allRows, [30]));
+  const initNormal = gaussian(mulberry32(MLP_INIT_SEED));
+  const w1Init = range(0, 30).map(() => range(0, 64).map(() => fmt(initNormal() * Math.sqrt(2 / 30))));
+  const w2Init = range(0, 64).map(() => range(0, 2).map(() => fmt(initNormal() * Math.sqrt(1 / 64))));
+  emit("feature_aggregation_mlp", "hospital_a.w1_init.csv", range(0, 64).map((j) => `h${j}`), w1Init);
+  emit("feature_aggregation_mlp", "hospital_a.w2_init.csv", ["malignant", "benign"], w2Init);
 
   // data_labeling: features at the clinic, labels at the lab.
   emit("data_labeling", "clinic.x.csv", bcFeatures, rawRows(allRows, range(0, 30)));
