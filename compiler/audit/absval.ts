@@ -226,12 +226,13 @@ export function depsOf(space: VarSpace, e: AbsElem): DepSet {
   const hit = depCache.get(e);
   if (hit) return hit;
   const inputIds: number[] = [];
-  let atomDeps: DepSet = D.EMPTY;
+  const sets: DepSet[] = [];
   for (const v of e.vars) {
-    if (space.isAtom(v)) atomDeps = D.union(atomDeps, space.atom(v).deps);
+    if (space.isAtom(v)) sets.push(space.atom(v).deps);
     else inputIds.push(v);
   }
-  const out = D.union(D.fromIds(inputIds), atomDeps);
+  if (inputIds.length > 0) sets.push(inputIds.length === 1 ? D.single(inputIds[0]!) : D.fromIds(inputIds));
+  const out = D.unionAll(sets);
   depCache.set(e, out);
   return out;
 }

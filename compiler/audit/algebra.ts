@@ -98,9 +98,7 @@ export class Algebra {
   }
 
   private depsUnion(es: readonly AbsElem[]): D.DepSet {
-    let acc = D.EMPTY;
-    for (const e of es) acc = D.union(acc, this.deps(e));
-    return acc;
+    return D.unionAll(es.map((e) => this.deps(e)));
   }
 
   /** Σ r_k · e_k + c. */

@@ -12,7 +12,17 @@ export const EMPTY: DepSet = Object.freeze([]) as DepSet;
 // produce few distinct sets (row i, column j, all of x) but union them millions of times.
 const interned = new Map<number, DepSet[]>();
 let internedCount = 0;
-const unionMemo = new WeakMap<DepSet, Map<DepSet, DepSet>>();
+// Interned sets carry a numeric id (an own property of the array) so a union is memoised in
+// one Map keyed by the pair of ids; bounded like the intern table.
+let nextId = 1;
+const unionMemo = new Map<number, Map<number, DepSet>>();
+let unionMemoSize = 0;
+const manyMemo = new Map<string, DepSet>();
+const INTERN_CAP = 1_000_000;
+
+function idOf(s: DepSet): number {
+  return (s as unknown as { __id?: number }).__id ?? 0;
+}
 
 function hash(s: readonly number[]): number {
   let h = 0x811c9dc5 ^ s.length;
@@ -30,13 +40,17 @@ export function intern(s: readonly number[]): DepSet {
     bucket.push(s);
   } else {
     // Bounded: past the cap, start over (sets stay correct, only sharing is lost).
-    if (internedCount > 200_000) {
+    if (internedCount > INTERN_CAP) {
       interned.clear();
+      unionMemo.clear();
+      manyMemo.clear();
+      unionMemoSize = 0;
       internedCount = 0;
     }
     interned.set(h, [s]);
   }
   internedCount++;
+  (s as unknown as { __id?: number }).__id = nextId++;
   return s;
 }
 
@@ -97,31 +111,42 @@ export function equals(a: DepSet, b: DepSet): boolean {
 export function union(a: DepSet, b: DepSet): DepSet {
   if (a.length === 0 || a === b) return b;
   if (b.length === 0) return a;
-  let memo = unionMemo.get(a);
-  const hit = memo?.get(b);
+  let ia = idOf(a);
+  let ib = idOf(b);
+  if (ia === 0 || ib === 0) return computeUnion(a, b);
+  if (ia > ib) [ia, ib] = [ib, ia];
+  let inner = unionMemo.get(ia);
+  const hit = inner?.get(ib);
   if (hit) return hit;
   const r = computeUnion(a, b);
-  if (!memo) unionMemo.set(a, (memo = new Map()));
-  memo.set(b, r);
+  if (unionMemoSize > 4_000_000) {
+    unionMemo.clear();
+    unionMemoSize = 0;
+    inner = undefined;
+  }
+  if (!inner) unionMemo.set(ia, (inner = new Map()));
+  inner.set(ib, r);
+  unionMemoSize++;
   return r;
+}
+
+function pushRun(out: number[], s: number, e: number): void {
+  const n = out.length;
+  if (n > 0 && s <= out[n - 1]!) {
+    if (e > out[n - 1]!) out[n - 1] = e;
+  } else out.push(s, e);
 }
 
 function computeUnion(a: DepSet, b: DepSet): DepSet {
   const out: number[] = [];
   let i = 0;
   let j = 0;
-  const push = (s: number, e: number): void => {
-    const n = out.length;
-    if (n > 0 && s <= out[n - 1]!) {
-      if (e > out[n - 1]!) out[n - 1] = e;
-    } else out.push(s, e);
-  };
   while (i < a.length || j < b.length) {
     if (j >= b.length || (i < a.length && a[i]! <= b[j]!)) {
-      push(a[i]!, a[i + 1]!);
+      pushRun(out, a[i]!, a[i + 1]!);
       i += 2;
     } else {
-      push(b[j]!, b[j + 1]!);
+      pushRun(out, b[j]!, b[j + 1]!);
       j += 2;
     }
   }
@@ -131,10 +156,49 @@ function computeUnion(a: DepSet, b: DepSet): DepSet {
   return intern(out);
 }
 
+/** The union of many sets at once: one merge of all their runs (no intermediate sets),
+ *  memoised by the ids of the distinct sets. */
 export function unionAll(sets: Iterable<DepSet>): DepSet {
-  let acc = EMPTY;
-  for (const s of sets) acc = union(acc, s);
-  return acc;
+  const distinct: DepSet[] = [];
+  const seen = new Set<DepSet>();
+  for (const s of sets) {
+    if (s.length === 0 || seen.has(s)) continue;
+    seen.add(s);
+    distinct.push(s);
+  }
+  if (distinct.length === 0) return EMPTY;
+  if (distinct.length === 1) return distinct[0]!;
+  if (distinct.length === 2) return union(distinct[0]!, distinct[1]!);
+  const ids = distinct.map(idOf);
+  const key = ids.includes(0) ? undefined : ids.sort((x, y) => x - y).join(",");
+  if (key !== undefined) {
+    const hit = manyMemo.get(key);
+    if (hit) return hit;
+  }
+  let runs = 0;
+  for (const s of distinct) runs += s.length;
+  const starts = new Float64Array(runs / 2);
+  const ends = new Map<number, number>();
+  let k = 0;
+  for (const s of distinct) {
+    for (let r = 0; r < s.length; r += 2) {
+      starts[k++] = s[r]!;
+      const e = ends.get(s[r]!);
+      if (e === undefined || s[r + 1]! > e) ends.set(s[r]!, s[r + 1]!);
+    }
+  }
+  starts.sort();
+  const out: number[] = [];
+  for (let r = 0; r < starts.length; r++) {
+    if (r > 0 && starts[r] === starts[r - 1]) continue;
+    pushRun(out, starts[r]!, ends.get(starts[r]!)!);
+  }
+  const result = intern(out);
+  if (key !== undefined) {
+    if (manyMemo.size > 500_000) manyMemo.clear();
+    manyMemo.set(key, result);
+  }
+  return result;
 }
 
 /** Elements of `a` not in `b`. */

@@ -193,8 +193,10 @@ export function dependencePattern(space: VarSpace, ev: RevealEvent): { clauses: 
     if (slab) {
       const [a, b, off] = slab;
       slabAxes.add(a);
-      const at = off === 0 ? syms[a] : `${syms[a]}+${off}`;
-      clauses.push({ ...base, pattern: "slice", text: `${axisWord(b, inp.info.shape.length)} ${at} of ${name}` });
+      const at = off === 0 ? syms[a]! : `${syms[a]}+${off}`;
+      const rank = inp.info.shape.length;
+      const text = rank <= 2 ? `${axisWord(b, rank)} ${at} of ${name}` : `${name}[${inp.info.shape.map((_, k) => (k === b ? at : ":")).join(", ")}]`;
+      clauses.push({ ...base, pattern: "slice", text });
       continue;
     }
     if (local.every((s) => D.equals(s, local[0]!))) {
@@ -216,7 +218,10 @@ export function dependencePattern(space: VarSpace, ev: RevealEvent): { clauses: 
   else if (!indexed && slabAxes.size === 0) subject = `each element of \`${ev.name}\``;
   else if (!indexed && slabAxes.size === 1) {
     const a = [...slabAxes][0]!;
-    subject = `${axisWord(a, outShape.length)} ${syms[a]} of \`${ev.name}\``;
+    subject =
+      outShape.length <= 2
+        ? `${axisWord(a, outShape.length)} ${syms[a]} of \`${ev.name}\``
+        : `\`${ev.name}\`[${outShape.map((_, k) => (k === a ? syms[a] : ":")).join(", ")}]`;
   } else subject = `element ${outShape.length === 1 ? syms[0] : `[${syms.join(", ")}]`} of \`${ev.name}\``;
   return { clauses, subject };
 }

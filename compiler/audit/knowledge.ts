@@ -149,17 +149,16 @@ export function analyseObserver(interp: Interpretation, observer: string, opts: 
   let detSet: DepSet = D.EMPTY;
   const derivationsShown = new Map<number, number>();
   const isKnown = (v: number): boolean => (space.isAtom(v) ? knownAtoms.has(v) : D.has(own, v) || determined.has(v));
-  let last: { rows: ReducedRow<Rat | bigint>[]; events: number[]; via: string[]; generic: boolean }[] = [];
+  let last: { rows: ReducedRow<Rat | bigint>[]; events: number[]; via: string[]; generic: boolean; exact: { row: SparseRow<Rat>; eq: Equation }[] }[] = [];
   let fallbacks: Fallback[] = [];
 
   for (let pass = 0; pass < 32; pass++) {
+    // Only new determinations or inversions call for another pass; atoms that became
+    // computable are picked up here, before reducing.
     let changed = false;
     const knownInputs = D.union(own, detSet);
     for (const a of atomsSeen) {
-      if (!knownAtoms.has(a) && D.isSubset(space.atom(a).deps, knownInputs)) {
-        knownAtoms.add(a);
-        changed = true;
-      }
+      if (!knownAtoms.has(a) && D.isSubset(space.atom(a).deps, knownInputs)) knownAtoms.add(a);
     }
     const rows: { row: SparseRow<Rat | bigint>; eq: Equation }[] = [];
     for (const eq of eqs) {
@@ -188,14 +187,18 @@ export function analyseObserver(interp: Interpretation, observer: string, opts: 
       const tracked = crow.length <= PROVENANCE_ROWS && !generic;
       const budget = opts.componentBudget ?? 2e7;
       // Exact rationals when every coefficient is public; else GF(2^61 - 1) (generic.ts).
+      // Atoms are pivoted on first, so the combinations left over that mention no atom are
+      // exactly what the reveals say about input elements alone.
+      const preferred = (v: number): boolean => space.isAtom(v);
       const red: Reduction<Rat | bigint> = generic
-        ? reduceRowsIn(GF_P61, crow.map((r) => toFieldRow(r.row)), { budget })
-        : reduceRows(crow.map((r) => r.row as SparseRow<Rat>), { provenance: tracked, budget });
+        ? reduceRowsIn(GF_P61, crow.map((r) => toFieldRow(r.row)), { budget, preferred })
+        : reduceRows(crow.map((r) => r.row as SparseRow<Rat>), { provenance: tracked, budget, preferred });
       if (!red.complete) {
         fallbacks.push({ events, equations: crow.length, unknowns, reason: `solving it exactly needs more than ${(opts.componentBudget ?? 2e7).toExponential(0)} operations` });
         continue;
       }
-      last.push({ rows: red.rows, events, via, generic });
+      const exact = generic ? crow.filter((r) => !r.eq.generic).map((r) => ({ row: r.row as SparseRow<Rat>, eq: r.eq })) : [];
+      last.push({ rows: red.rows, events, via, generic, exact });
       for (const [v, row] of determinedVariables(red)) {
         if (space.isAtom(v)) {
           learnedAtoms.add(v);
@@ -227,6 +230,23 @@ export function analyseObserver(interp: Interpretation, observer: string, opts: 
 
   const combos: Combination[] = [];
   for (const comp of last) {
+    const inputOnly = comp.rows.filter((row) => row.terms.size > 1 && ![...row.terms.keys()].some((v) => space.isAtom(v)));
+    if (comp.generic && inputOnly.length > 0) {
+      // Where the public-coefficient equations of the component alone already give as many
+      // combinations of input elements, show those exactly (e.g. "the sum of y") instead of
+      // combinations with the observer's data as coefficients.
+      const pure = comp.exact.filter((r) => [...r.row.keys()].every((v) => !space.isAtom(v)));
+      const red = reduceRows(pure.map((r) => r.row));
+      if (red.complete && red.rows.length === inputOnly.length && red.rows.every((r) => r.terms.size > 1)) {
+        const events = uniq(pure.flatMap((r) => r.eq.events));
+        for (const row of red.rows) combos.push({ terms: row.terms, events, via: comp.via, nonlinear: false, generic: false });
+        for (const row of comp.rows) {
+          if (row.terms.size <= 1 || inputOnly.includes(row)) continue;
+          combos.push({ terms: new Map([...row.terms.keys()].map((v) => [v, Rat.ONE])), events: comp.events, via: comp.via, nonlinear: true, generic: true });
+        }
+        continue;
+      }
+    }
     for (const row of comp.rows) {
       if (row.terms.size <= 1) continue;
       const nonlinear = [...row.terms.keys()].some((v) => space.isAtom(v));

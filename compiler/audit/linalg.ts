@@ -101,6 +101,9 @@ export interface ReduceOptions {
   budget?: number;
   /** Track which original equations each row combines (costs one extra sparse row each). */
   provenance?: boolean;
+  /** Columns to pivot on first when a row has any (e.g. non-linear atoms): the rows pivoted
+   *  on the other columns then span exactly the part of the row space free of them. */
+  preferred?: (col: number) => boolean;
 }
 
 /** r -= c * p, in place. Returns the number of coefficient operations. */
@@ -120,8 +123,9 @@ function scale<T>(F: Field<T>, r: SparseRow<T>, c: T): void {
 }
 
 /** Reduce `equations` to a fully reduced echelon basis of their span (see header). The
- *  pivot of each new row is its smallest variable id, so callers that number the variables
- *  they most want to see solved first get them as pivots. */
+ *  pivot of each new row is its smallest preferred variable id, else its smallest id. Rows
+ *  pivoted on non-preferred columns never contain a preferred column: they are a basis of the
+ *  row space's intersection with the span of the non-preferred columns. */
 export function reduceRows(equations: readonly SparseRow[], opts: ReduceOptions = {}): Reduction {
   return reduceRowsIn(RATIONALS, equations, opts);
 }
@@ -148,7 +152,12 @@ export function reduceRowsIn<T>(F: Field<T>, equations: readonly SparseRow<T>[],
     if (work > budget) return { rows, complete: false, work };
     if (r.size === 0) continue;
     let pivot = Infinity;
-    for (const col of r.keys()) if (col < pivot) pivot = col;
+    let preferredPivot = Infinity;
+    for (const col of r.keys()) {
+      if (col < pivot) pivot = col;
+      if (opts.preferred && col < preferredPivot && opts.preferred(col)) preferredPivot = col;
+    }
+    if (preferredPivot !== Infinity) pivot = preferredPivot;
     const inv = F.inv(r.get(pivot)!);
     scale(F, r, inv);
     if (prov) scale(F, prov, inv);

@@ -32,10 +32,12 @@ export function renderText(report: AuditReport, source: string, opts: TextOption
 
   head("Reveals");
   if (report.reveals.length === 0) out.push("  (none: the program reveals nothing)");
-  for (const r of report.reveals) {
+  for (const group of groupReveals(report.reveals)) {
+    const r = group[0]!;
     const at = `${r.span.file}:${r.span.line}:${r.span.col}`;
-    const iter = r.iteration !== undefined ? ` [iteration ${r.iteration}]` : "";
-    out.push(`  ${r.index + 1}. \`${r.name}\`${iter} -> ${r.to.join(", ")}   (${at})`);
+    const iter = r.iteration !== undefined ? ` [iteration${group.length > 1 ? "s" : ""} ${group.map((g) => g.iteration).join(", ").replace(/^(\d+)(, \d+)*, (\d+)$/, (all) => rangeText(all))}]` : "";
+    const num = group.length > 1 ? `${r.index + 1}-${group[group.length - 1]!.index + 1}` : `${r.index + 1}`;
+    out.push(`  ${num}. \`${r.name}\`${iter} -> ${r.to.join(", ")}   (${at})`);
     const kind =
       r.kind === "linear"
         ? `linear${r.formula ? `: ${r.formula}` : " in the inputs, with public coefficients"}`
@@ -53,7 +55,7 @@ export function renderText(report: AuditReport, source: string, opts: TextOption
   head("What each party learns");
   for (const k of report.knowledge) {
     const fs = report.findings.filter((f) => f.observer === k.party);
-    const recv = k.receives.length === 0 ? "receives no output" : `receives ${k.receives.map((n) => `\`${n}\``).join(", ")}`;
+    const recv = k.receives.length === 0 ? "receives no output" : `receives ${countNames(k.receives)}`;
     out.push(`  ${paint(color, "1", k.party)} ${recv}`);
     if (fs.length === 0) {
       out.push(
@@ -95,6 +97,39 @@ export function renderText(report: AuditReport, source: string, opts: TextOption
   const pol = opts.policy ? `; ${plural(opts.policy.violations.length, "policy violation")}` : "; no policy given";
   out.push(`  ${plural(s.errors, "error")}, ${plural(s.warnings, "warning")}, ${s.infos} info${pol}`);
   return out.join("\n") + "\n";
+}
+
+/** Consecutive reveals of one statement (loop iterations) with the same description. */
+function groupReveals(rs: AuditReport["reveals"]): AuditReport["reveals"][] {
+  const out: AuditReport["reveals"][] = [];
+  for (const r of rs) {
+    const last = out[out.length - 1]?.[0];
+    const same =
+      last !== undefined &&
+      last.iteration !== undefined &&
+      r.iteration !== undefined &&
+      last.span.offset === r.span.offset &&
+      last.kind === r.kind &&
+      last.dependence === r.dependence &&
+      last.formula === r.formula &&
+      last.nonlinearOps.join() === r.nonlinearOps.join();
+    if (same) out[out.length - 1]!.push(r);
+    else out.push([r]);
+  }
+  return out;
+}
+
+/** "1, 2, 3" -> "1-3" (a consecutive integer list). */
+function rangeText(list: string): string {
+  const xs = list.split(", ").map(Number);
+  return xs.every((x, i) => i === 0 || x === xs[i - 1]! + 1) ? `${xs[0]}-${xs[xs.length - 1]}` : list;
+}
+
+/** "`accuracy` (x10), `w`, `b`". */
+function countNames(names: readonly string[]): string {
+  const counts = new Map<string, number>();
+  for (const n of names) counts.set(n, (counts.get(n) ?? 0) + 1);
+  return [...counts].map(([n, c]) => (c > 1 ? `\`${n}\` (x${c})` : `\`${n}\``)).join(", ");
 }
 
 function indent(s: string, n: number): string {

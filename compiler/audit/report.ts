@@ -384,7 +384,7 @@ class Context {
     // Linear combinations, grouped by per-element template.
     out.push(...this.comboFindings(k));
     out.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.span.line - b.span.line || a.span.col - b.span.col);
-    return out;
+    return mergeIterations(out);
   }
 
   private nonlinearFinding(obs: string, item: NonlinearItem): Finding {
@@ -464,10 +464,13 @@ class Context {
         const f = templateFormula(this.space, aff);
         message = `${k.observer} learns ${isSum ? "the sum " : ""}${f} for each of ${plural(terms.length, "index", "indices")}, and none of these elements individually`;
         details.push(`for example ${formula(aff, (v) => varName(this.space, v))}`);
+      } else if (isSum && aff.vars.length > 8) {
+        message = `${k.observer} learns the sum of ${describeDeps(this.space, support)} (${plural(aff.vars.length, "element")}), and none of them individually`;
       } else {
         const f = formula(aff, (v) => varName(this.space, v));
         message = `${k.observer} learns ${isSum ? "the sum " : "the combination "}${f}, and none of ${aff.vars.length === 2 ? "the two" : "these"} individually`;
       }
+      if (events.some((e) => this.ev(e).iterations.length > 0)) details.push(`from ${joinWords(events.map((e) => this.evLabel(this.ev(e))))}`);
       details.push(`it combines ${plural(D.size(support), "hidden element")} of ${joinWords(this.space.partiesOf(support))}`);
       out.push(
         finding(RULES.linearCombination, {
@@ -543,6 +546,50 @@ class Context {
   }
 }
 
+
+const ITERATION = / \(iteration ([^)]*)\)/;
+
+/** One finding per reveal statement, not per loop iteration: findings that differ only in
+ *  the iteration of the same reveal are merged ("`accuracy` (iterations 1-9)"). */
+function mergeIterations(fs: readonly Finding[]): Finding[] {
+  const out: Finding[] = [];
+  const groups = new Map<string, { f: Finding; iterations: string[] }>();
+  for (const f of fs) {
+    const m = ITERATION.exec(f.message);
+    if (!m) {
+      out.push(f);
+      continue;
+    }
+    const key = [f.code, f.observer, f.span.offset, f.message.replace(ITERATION, ""), ...f.details].join("|");
+    const g = groups.get(key);
+    if (g) {
+      g.iterations.push(m[1]!);
+      g.f.reveals.push(...f.reveals);
+      continue;
+    }
+    const copy: Finding = { ...f, reveals: [...f.reveals] };
+    groups.set(key, { f: copy, iterations: [m[1]!] });
+    out.push(copy);
+  }
+  for (const { f, iterations } of groups.values()) {
+    if (iterations.length > 1) f.message = f.message.replace(ITERATION, ` (iterations ${compactList(iterations)})`);
+  }
+  return out;
+}
+
+/** "1, 2, 3, 5" -> "1-3, 5" for integer labels; others joined as they are. */
+function compactList(labels: readonly string[]): string {
+  if (!labels.every((l) => /^-?\d+$/.test(l))) return labels.join(", ");
+  const xs = labels.map(Number);
+  const parts: string[] = [];
+  for (let i = 0; i < xs.length; ) {
+    let j = i;
+    while (j + 1 < xs.length && xs[j + 1] === xs[j]! + 1) j++;
+    parts.push(j === i ? `${xs[i]}` : `${xs[i]}-${xs[j]}`);
+    i = j + 1;
+  }
+  return parts.join(", ");
+}
 
 function expandElem(space: VarSpace, e: AbsElem): AbsElem {
   return e.k === "aff" ? expandLinear(space, e) : e;

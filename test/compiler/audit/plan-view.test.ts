@@ -1,0 +1,104 @@
+import test from "ava";
+import type { Plan, PlanNode, ValueInfo } from "../../../runtime/plan/plan.js";
+import { partyViews } from "../../../compiler/audit/plan-view.js";
+import { compileChecked } from "../../../compiler/middle.js";
+import { checked, sumSource } from "./helpers.js";
+
+const P = ["alice", "bob", "carol"];
+
+/** A hand-built plan: a Beaver-style masked opening, a loop with one masked opening per
+ *  iteration, a reveal to alice only, and a plain disclosure from bob to carol. */
+function plan(): Plan {
+  const values: ValueInfo[] = [];
+  const v = (id: string, shape: number[], kind: ValueInfo["kind"] = "arith", holders = P): string => {
+    values.push({ id, kind, elem: "fixed", shape, holders });
+    return id;
+  };
+  v("x", [4]);
+  v("e", [4], "ring");
+  v("lp", [4]);
+  v("le", [4], "ring");
+  v("ln", [4]);
+  v("lo", [4]);
+  v("r", [4], "ring", ["alice"]);
+  v("rc", [4], "clear", ["alice"]);
+  v("pv", [3], "clear", ["bob"]);
+  v("pvs", [3], "clear", ["bob", "carol"]);
+  const loopBody: PlanNode[] = [
+    { kind: "dealer", id: "n4", item: "triple", attrs: {}, out: [] },
+    { kind: "open", id: "n5", args: ["lp"], to: P, out: ["le"], round: 0, origin: "mul" },
+    { kind: "local", id: "n6", fn: "beaver", args: ["le"], attrs: {}, out: ["ln"] },
+  ];
+  const body: PlanNode[] = [
+    { kind: "dealer", id: "n1", item: "triple", attrs: {}, out: [] },
+    { kind: "open", id: "n2", args: ["x"], to: P, out: ["e"], round: 0, origin: "mul" },
+    { kind: "loop", id: "n3", count: 5, start: 1, carried: [{ init: "x", param: "lp", next: "ln", out: "lo" }], body: loopBody, rounds: 1, src: { line: 7, col: 1, length: 3 } },
+    { kind: "open", id: "n7", args: ["lo"], to: ["alice"], out: ["r"], round: 6, origin: "reveal" },
+    { kind: "clear", id: "n8", op: "decode", args: ["r"], attrs: {}, parties: ["alice"], out: "rc" },
+    { kind: "output", id: "n9", value: "rc", name: "result", to: ["alice"] },
+    { kind: "send", id: "n10", from: "bob", value: "pv", to: ["carol"], out: "pvs", round: 0 },
+    { kind: "output", id: "n11", value: "pvs", name: "bobs", to: ["bob", "carol"] },
+  ];
+  return {
+    format: "mpc-plan",
+    version: 1,
+    program: "views",
+    hash: "0123456789abcdef0123",
+    precision: 16,
+    parties: P,
+    inputs: [],
+    outputs: [],
+    values,
+    body,
+    rounds: 7,
+  };
+}
+
+test("each party's messages by round: masked openings, loop iterations, reveals and plain disclosures", (t) => {
+  const prog = checked("program views\nparty alice, bob, carol\ninput alice.a : fixed\nreveal a as result to alice\n");
+  const views = partyViews(prog, plan());
+  if (!views.available) return t.fail();
+  t.is(views.rounds, 7);
+  const [alice, bob, carol] = views.parties;
+  // alice: 2 masked messages (4 elements each) in round 0; per loop iteration 2 more; in round 6
+  // the other two parties' shares of the 4 revealed elements.
+  t.deepEqual(alice!.rounds.map((m) => [m.round, m.kind, m.messages, m.elements, m.from.join(","), m.outputs.join(",")]), [
+    [0, "masked", 2, 8, "bob,carol", ""],
+    [6, "reveal", 2, 8, "bob,carol", "result"],
+  ]);
+  t.is(alice!.loops.length, 1);
+  t.deepEqual(alice!.loops[0]!.perIteration.map((m) => [m.round, m.kind, m.messages, m.elements]), [[0, "masked", 2, 8]]);
+  t.is(alice!.loops[0]!.messages, 10);
+  t.is(alice!.loops[0]!.elements, 40);
+  t.is(alice!.messages, 14);
+  t.is(alice!.nonRandomMessages, 2);
+  t.is(alice!.dealerItems, 6);
+  // bob gets no reveal; carol also gets bob's plain disclosure.
+  t.deepEqual(bob!.rounds.map((m) => [m.round, m.kind]), [[0, "masked"]]);
+  t.is(bob!.nonRandomMessages, 0);
+  t.deepEqual(carol!.rounds.map((m) => [m.round, m.kind, m.messages, m.elements, m.from.join(","), m.outputs.join(",")]), [
+    [0, "masked", 2, 8, "alice,bob", ""],
+    [0, "plain", 1, 3, "bob", "bobs"],
+  ]);
+});
+
+test("without a plan the view says why", (t) => {
+  const prog = checked("program views\nparty alice, bob\ninput alice.a : fixed\nreveal a as result to alice\n");
+  t.deepEqual(partyViews(prog, { unavailable: "the lowering does not support relu yet" }), {
+    available: false,
+    unavailable: "the lowering does not support relu yet",
+  });
+});
+
+test("on the compiled seed sum every party receives the other three shares of the total", (t) => {
+  const prog = checked(sumSource(4));
+  const compiled = compileChecked(prog);
+  if (!compiled.plan) return t.fail(JSON.stringify(compiled.diagnostics));
+  const views = partyViews(prog, compiled.plan);
+  if (!views.available) return t.fail();
+  for (const v of views.parties) {
+    const reveals = v.rounds.filter((m) => m.kind === "reveal");
+    t.deepEqual(reveals.map((m) => [m.messages, m.elements, m.outputs.join(",")]), [[3, 3, "total"]], v.party);
+    t.is(v.nonRandomMessages, 3);
+  }
+});
