@@ -146,16 +146,29 @@ function viewOf(party: string, plan: Plan, shapes: Map<string, number[]>, reveal
   }
   const rounds = [...top.values()].sort(byRound);
   const sum = (ms: readonly RoundMessages[], f: (m: RoundMessages) => number): number => ms.reduce((a, m) => a + f(m), 0);
-  const messages = sum(rounds, (m) => m.messages) + loops.reduce((a, l) => a + l.messages, 0);
+  const messages = distinctMessages(rounds) + loops.reduce((a, l) => a + l.messages, 0);
   const elements = sum(rounds, (m) => m.elements) + loops.reduce((a, l) => a + l.elements, 0);
   const nonRandom =
-    sum(rounds.filter((m) => m.kind !== "masked"), (m) => m.messages) +
-    loops.reduce((a, l) => a + l.count * sum(l.perIteration.filter((m) => m.kind !== "masked"), (m) => m.messages), 0);
+    distinctMessages(rounds.filter((m) => m.kind !== "masked")) +
+    loops.reduce((a, l) => a + l.count * distinctMessages(l.perIteration.filter((m) => m.kind !== "masked")), 0);
   return { party, messages, elements, rounds, loops, nonRandomMessages: nonRandom, dealerItems };
 }
 
+/** Messages are per (round, sender): a masked opening and a reveal share sent in the same
+ *  round travel in one message. (Entries of nested loops are already multiplied out.) */
+function distinctMessages(ms: readonly RoundMessages[]): number {
+  const byRound = new Map<number, RoundMessages[]>();
+  for (const m of ms) byRound.set(m.round, [...(byRound.get(m.round) ?? []), m]);
+  let n = 0;
+  for (const group of byRound.values()) {
+    if (group.length === 1) n += group[0]!.messages;
+    else n += Math.max(...group.map((m) => m.messages / Math.max(1, m.from.length))) * new Set(group.flatMap((m) => m.from)).size;
+  }
+  return n;
+}
+
 function loopView(n: LoopNode, perIteration: RoundMessages[]): LoopView {
-  const messages = perIteration.reduce((a, m) => a + m.messages, 0) * n.count;
+  const messages = distinctMessages(perIteration) * n.count;
   const elements = perIteration.reduce((a, m) => a + m.elements, 0) * n.count;
   const v: LoopView = { count: n.count, roundsPerIteration: n.rounds, perIteration, messages, elements };
   if (n.src) v.src = n.src;

@@ -171,12 +171,20 @@ function roundLine(m: RoundMessages): string {
   return `round ${m.round}: ${plural(m.messages, "message")} from ${m.from.join(", ")}, ${plural(m.elements, "element")} — ${what}`;
 }
 
+/** Round lines; a second kind in the same round rides in the same messages. */
+function roundLines(ms: readonly RoundMessages[], prefix: string): string[] {
+  return ms.map((m, i) => {
+    const line = roundLine(m);
+    return prefix + (i > 0 && ms[i - 1]!.round === m.round ? line.replace(/^round (\d+): [^,]*, /, "round $1, in the same messages: ") : line);
+  });
+}
+
 function renderView(v: PartyView): string[] {
   const out = [
-    `  ${v.party} receives ${plural(v.messages, "message")} (${plural(v.elements, "element")}) in total; ${v.nonRandomMessages === 0 ? "all uniformly random to it" : `all uniformly random to it except ${plural(v.nonRandomMessages, "message")} of reveals`}; the dealer prepares ${plural(v.dealerItems, "correlated-randomness item")} for it (offline)`,
+    `  ${v.party} receives ${plural(v.messages, "message")} (${plural(v.elements, "element")}) in total; ${v.nonRandomMessages === 0 ? "all uniformly random to it" : `all uniformly random to it except the reveal shares (or plain values) in ${plural(v.nonRandomMessages, "message")}`}; the dealer prepares ${plural(v.dealerItems, "correlated-randomness item")} for it (offline)`,
   ];
   const MAX = 12;
-  for (const m of v.rounds.slice(0, MAX)) out.push(`    ${roundLine(m)}`);
+  out.push(...roundLines(v.rounds.slice(0, MAX), "    "));
   if (v.rounds.length > MAX) {
     const rest = v.rounds.slice(MAX);
     out.push(`    … ${plural(rest.length, "more round")} (${plural(rest.reduce((a, m) => a + m.messages, 0), "message")}, ${rest.every((m) => m.kind === "masked") ? "all masked" : "some reveals"})`);
@@ -192,6 +200,6 @@ function renderLoop(l: LoopView): string[] {
   const out = [
     `    loop${where}: ${plural(l.count, "iteration")} of ${plural(l.roundsPerIteration, "round")}; ${plural(l.messages, "message")} (${plural(l.elements, "element")}) in all, ${masked ? "all masked: uniformly random" : "including reveals"}`,
   ];
-  if (!masked || per.length <= 6) for (const m of per.slice(0, 12)) out.push(`      per iteration, ${roundLine(m)}`);
+  if (!masked || per.length <= 6) out.push(...roundLines(per.slice(0, 12), "      per iteration, "));
   return out;
 }
