@@ -150,16 +150,40 @@ function sameValue(a: ClearTensor, b: ClearTensor): boolean {
   return a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i]) && a.data.every((x, i) => Object.is(x, b.data[i]));
 }
 
-/** Progress lines on stderr (rewritten in place on a terminal). `label` names a loop. */
+/** Progress lines on stderr (rewritten in place on a terminal), one per iteration of a
+ *  top-level loop: the loop's variable and source line, iterations done, the run's elapsed
+ *  wall time and, from the second iteration on, the estimated time left (the mean time per
+ *  iteration so far times the iterations left). Only counts and times: never a value. */
 type LoopProgress = Pick<Progress, "loop" | "iteration" | "total">;
 
-function progressReporter(program: string, force: boolean, label: (loop: string) => string = (l) => l): ((p: LoopProgress) => void) | undefined {
-  const tty = process.stderr.isTTY === true;
+/** `for epoch in …` at line 44 -> "epoch (line 44)", by source line. */
+function loopLabels(program: CheckedProgram): Map<number, string> {
+  const out = new Map<number, string>();
+  for (const s of program.body) if (s.k === "for") out.set(s.span.line, `${s.binding.name} (line ${s.span.line})`);
+  return out;
+}
+
+export function progressReporter(
+  program: string,
+  force: boolean,
+  label: (loop: string) => string = (l) => l,
+  out: { isTTY?: boolean; write(text: string): unknown } = process.stderr,
+  now: () => number = () => performance.now(),
+): ((p: LoopProgress) => void) | undefined {
+  const tty = out.isTTY === true;
   if (!tty && !force) return undefined;
+  const start = now();
+  const firstSeen = new Map<string, { at: number; iteration: number }>();
   return (p) => {
-    const line = `[${program}] loop ${label(p.loop)}: ${p.iteration}/${p.total}`;
-    if (tty) process.stderr.write(`\r${line}${p.iteration === p.total ? "\n" : ""}`);
-    else process.stderr.write(`${line}\n`);
+    const t = now();
+    const first = firstSeen.get(p.loop) ?? { at: t, iteration: p.iteration };
+    firstSeen.set(p.loop, first);
+    const perIteration = p.iteration > first.iteration ? (t - first.at) / (p.iteration - first.iteration) : undefined;
+    const left = p.total - p.iteration;
+    const eta = left === 0 ? "done" : perIteration === undefined ? "estimating time left" : `about ${showMs(perIteration * left)} left`;
+    const line = `[${program}] ${label(p.loop)} ${p.iteration}/${p.total}: ${showMs(t - start)} elapsed, ${eta}`;
+    if (tty) out.write(`\r${line}\x1b[K${p.iteration === p.total ? "\n" : ""}`);
+    else out.write(`${line}\n`);
   };
 }
 
@@ -205,8 +229,10 @@ export async function main(argv: string[]): Promise<number> {
   const reveals: Reveal[] = [];
   let stats: RunStats | undefined;
   if (plan === undefined) {
-    const onProgress = progressReporter(checked.name, args.progress);
-    const result = runPlaintext(checked, inputs, { onProgress });
+    // The interpreter names loops "at line N"; show the loop variable too.
+    const labels = loopLabels(checked);
+    const onProgress = progressReporter(checked.name, args.progress, (l) => labels.get(Number(/\d+$/.exec(l)?.[0])) ?? `loop ${l}`);
+    const result = runPlaintext(checked, inputs, onProgress ? { onProgress } : {});
     const byName = new Map<string, Reveal>();
     for (const o of result.outputs) {
       const r = byName.get(o.name) ?? { name: o.name, to: o.to, elem: types.get(o.name)?.elem ?? "fixed", values: new Map(), times: 0 };
@@ -218,12 +244,22 @@ export async function main(argv: string[]): Promise<number> {
   } else {
     const opts: Parameters<typeof runInProcess>[2] = {};
     if (args.timeoutMs !== undefined) opts.timeoutMs = args.timeoutMs;
-    // The executor names loops by plan node id; show the source line instead.
-    const lines = new Map(plan.body.flatMap((n) => (n.kind === "loop" && n.src ? [[n.id, `at line ${n.src.line}`] as const] : [])));
-    const onProgress = progressReporter(checked.name, args.progress, (id) => lines.get(id) ?? id);
+    // The executor names loops by plan node id; show the loop variable and source line instead.
+    const labels = loopLabels(checked);
+    const lines = new Map(plan.body.flatMap((n) => (n.kind === "loop" && n.src ? [[n.id, labels.get(n.src.line) ?? `loop at line ${n.src.line}`] as const] : [])));
+    const onProgress = progressReporter(checked.name, args.progress, (id) => lines.get(id) ?? `loop ${id}`);
     if (onProgress) opts.onProgress = onProgress;
     const result = await runInProcess(plan, inputs, opts);
     stats = result.stats;
+    // an output node inside a loop runs once per iteration (the last value is kept)
+    const timesRun = new Map<string, number>();
+    const walk = (nodes: readonly Plan["body"][number][], times: number): void => {
+      for (const n of nodes) {
+        if (n.kind === "output") timesRun.set(n.name, (timesRun.get(n.name) ?? 0) + times);
+        else if (n.kind === "loop") walk(n.body, times * n.count);
+      }
+    };
+    walk(plan.body, 1);
     for (const o of plan.outputs) {
       const values = new Map<string, ClearTensor>();
       for (const p of o.to) {
@@ -231,7 +267,7 @@ export async function main(argv: string[]): Promise<number> {
         if (v === undefined) throw new UserError(`party ${p} did not receive output ${o.name}`);
         values.set(p, v);
       }
-      reveals.push({ name: o.name, to: o.to, elem: o.elem, values, times: 1 });
+      reveals.push({ name: o.name, to: o.to, elem: o.elem, values, times: timesRun.get(o.name) ?? 1 });
     }
   }
   const ranAt = performance.now();
