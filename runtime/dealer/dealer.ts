@@ -39,7 +39,13 @@ export function* dealerSchedule(body: readonly PlanNode[], iter: number[] = []):
  * Run the offline phase: `seeds` holds the seed the dealer shares with each compute party (in
  * plan.parties order); corrections go to the last party over `transport`.
  */
-export function runDealer(plan: Plan, seeds: readonly Uint8Array[], transport: Transport): DealerStats {
+export function runDealer(
+  plan: Plan,
+  seeds: readonly Uint8Array[],
+  transport: Transport,
+  /** The items in order (default: the plan's; a generated dealer module lists the same). */
+  schedule: Iterable<{ label: string; item: string; attrs: Record<string, unknown> }> = dealerSchedule(plan.body),
+): DealerStats {
   const t0 = performance.now();
   if (seeds.length !== plan.parties.length) throw new Error("internal: the dealer needs one seed per compute party");
   const last = plan.parties[plan.parties.length - 1]!;
@@ -56,7 +62,7 @@ export function runDealer(plan: Plan, seeds: readonly Uint8Array[], transport: T
     buffers = [];
     pending = 0;
   };
-  for (const { label, item, attrs } of dealerSchedule(plan.body)) {
+  for (const { label, item, attrs } of schedule) {
     const corrections = makeCorrections(item, attrs, label, seeds);
     items++;
     corrections.forEach((c, k) => {
