@@ -3,7 +3,6 @@
 // pre-scaled coefficients) and the table lookup from a masked index. Exact on the ring; the
 // constant terms are added by party 0 only. Never reads a value it is not given.
 
-import type { RingTensor } from "../../ring/index.js";
 import { type LocalFn, ringArg } from "./types.js";
 
 const numel = (s: readonly number[]): number => s.reduce((a, d) => a * d, 1);
@@ -95,21 +94,26 @@ export const nl_lookup: LocalFn = (_ctx, args, attrs) => {
   const n = c.data.length;
   if (h.data.length !== n * size) throw new Error("internal: local nl_lookup: the one-hot and the index disagree on the size");
   const mask = size - 1;
+  const m = tables.length;
+  // entry j of table t at j * m + t, so each one-hot word is read once for every table
+  const T = new BigUint64Array(size * m);
+  tables.forEach((tab, t) => tab.forEach((v, j) => (T[j * m + t] = v)));
   // the index of each element's entry j is (c - j) mod size: only the low bits of c matter
   const lo = new Int32Array(c.data.buffer, c.data.byteOffset, 2 * n);
-  const outs: RingTensor[] = tables.map(() => ({ data: new BigUint64Array(n), shape: [...c.shape] }));
+  const outs = tables.map(() => new BigUint64Array(n));
   const hd = h.data;
-  for (let t = 0; t < tables.length; t++) {
-    const T = tables[t]!;
-    const o = outs[t]!.data;
-    for (let i = 0; i < n; i++) {
-      const ci = lo[2 * i]! & mask;
-      const base = i * size;
-      let acc = 0n;
+  const acc = new BigUint64Array(m);
+  for (let i = 0; i < n; i++) {
+    const ci = lo[2 * i]! & mask;
+    const base = i * size;
+    acc.fill(0n);
+    for (let j = 0; j < size; j++) {
+      const hv = hd[base + ((ci - j) & mask)]!;
+      const e = j * m;
       // truncated at every step so V8 keeps the arithmetic in native 64-bit words
-      for (let j = 0; j < size; j++) acc = BigInt.asUintN(64, acc + hd[base + ((ci - j) & mask)]! * T[j]!);
-      o[i] = acc;
+      for (let t = 0; t < m; t++) acc[t] = BigInt.asUintN(64, acc[t]! + hv * T[e + t]!);
     }
+    for (let t = 0; t < m; t++) outs[t]![i] = acc[t]!;
   }
-  return outs;
+  return outs.map((data) => ({ data, shape: [...c.shape] }));
 };
