@@ -8,6 +8,7 @@ import type { PolicyResult } from "./policy.js";
 import type { AuditReport, Finding } from "./report.js";
 import type { LoopView, PartyView, RoundMessages } from "./plan-view.js";
 import { joinWords, opLabel } from "./describe.js";
+import { compactList } from "./report.js";
 
 export interface TextOptions {
   color?: boolean;
@@ -35,7 +36,8 @@ export function renderText(report: AuditReport, source: string, opts: TextOption
   for (const group of groupReveals(report.reveals)) {
     const r = group[0]!;
     const at = `${r.span.file}:${r.span.line}:${r.span.col}`;
-    const iter = r.iteration !== undefined ? ` [iteration${group.length > 1 ? "s" : ""} ${group.map((g) => g.iteration).join(", ").replace(/^(\d+)(, \d+)*, (\d+)$/, (all) => rangeText(all))}]` : "";
+    const list = r.iteration !== undefined ? compactList(group.map((g) => g.iteration!)) : "";
+    const iter = r.iteration !== undefined ? ` [iteration${/[-,]/.test(list) ? "s" : ""} ${list}]` : "";
     const num = group.length > 1 ? `${r.index + 1}-${group[group.length - 1]!.index + 1}` : `${r.index + 1}`;
     out.push(`  ${num}. \`${r.name}\`${iter} -> ${r.to.join(", ")}   (${at})`);
     const kind =
@@ -48,7 +50,8 @@ export function renderText(report: AuditReport, source: string, opts: TextOption
             : "analysed by dependence only";
     out.push(`     ${r.type}, ${r.visibility} before the reveal; ${kind}`);
     if (r.kind !== "public") out.push(`     ${r.dependence}`);
-    if (r.repeats > 0) out.push(`     (the loop repeats this reveal ${plural(r.repeats, "more time")} with the same dependence)`);
+    const repeats = group[group.length - 1]!.repeats;
+    if (repeats > 0) out.push(`     (the last ${plural(repeats, "iteration")} reached a fixpoint: they reveal values with the same dependence, not analysed separately)`);
     if (r.conditional) out.push("     (only if its branch runs: the condition could not be decided at compile time)");
   }
 
@@ -117,12 +120,6 @@ function groupReveals(rs: AuditReport["reveals"]): AuditReport["reveals"][] {
     else out.push([r]);
   }
   return out;
-}
-
-/** "1, 2, 3" -> "1-3" (a consecutive integer list). */
-function rangeText(list: string): string {
-  const xs = list.split(", ").map(Number);
-  return xs.every((x, i) => i === 0 || x === xs[i - 1]! + 1) ? `${xs[0]}-${xs[xs.length - 1]}` : list;
 }
 
 /** "`accuracy` (x10), `w`, `b`". */

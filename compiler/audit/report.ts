@@ -231,8 +231,9 @@ class Context {
   }
 
   evLabel(ev: RevealEvent): string {
-    const it = ev.iterations.map((x) => `${x.counter}`);
-    return it.length > 0 ? `\`${ev.name}\` (iteration ${it.join(", ")})` : `\`${ev.name}\``;
+    const it = iterationText(ev);
+    if (it === undefined) return `\`${ev.name}\``;
+    return `\`${ev.name}\` (iteration${ev.repeats > 0 ? "s" : ""} ${it})`;
   }
 
   related(events: readonly number[], primary: number): { span: Span; message: string }[] {
@@ -269,7 +270,8 @@ class Context {
       const f = this.linearFormula(ev, els);
       if (f) s.formula = f;
     }
-    if (ev.iterations.length > 0) s.iteration = ev.iterations.map((x) => `${x.counter}`).join(", ");
+    const it = iterationText(ev);
+    if (it !== undefined) s.iteration = it;
     return s;
   }
 
@@ -303,7 +305,8 @@ class Context {
     for (const d of k.hiddenDepsByEvent.values()) deps = D.union(deps, d);
     return {
       party: k.observer,
-      receives: k.events.map((e) => this.ev(e).name),
+      // One entry per execution: a reveal a loop repeats counts each time.
+      receives: k.events.flatMap((e) => Array.from({ length: 1 + this.ev(e).repeats }, () => this.ev(e).name)),
       exact: inputRefs(this.space, exactSet),
       dependsOn: inputRefs(this.space, deps),
       learnsNothing: deps.length === 0,
@@ -547,7 +550,19 @@ class Context {
 }
 
 
-const ITERATION = / \(iteration ([^)]*)\)/;
+/** "3" for iteration 3 of a loop; "2-4" when the loop stopped at a fixpoint after iteration 2
+ *  of 5 (iterations 3 and 4 repeat it); "1, 0" inside nested loops (outer first). */
+export function iterationText(ev: RevealEvent): string | undefined {
+  if (ev.iterations.length === 0) return undefined;
+  const counters = ev.iterations.map((x) => `${x.counter}`);
+  if (ev.repeats > 0) {
+    const last = ev.iterations[ev.iterations.length - 1]!.counter;
+    counters[counters.length - 1] = `${last}-${last + ev.repeats}`;
+  }
+  return counters.join(", ");
+}
+
+const ITERATION = / \(iterations? ([^)]*)\)/;
 
 /** One finding per reveal statement, not per loop iteration: findings that differ only in
  *  the iteration of the same reveal are merged ("`accuracy` (iterations 1-9)"). */
@@ -572,15 +587,19 @@ function mergeIterations(fs: readonly Finding[]): Finding[] {
     out.push(copy);
   }
   for (const { f, iterations } of groups.values()) {
-    if (iterations.length > 1) f.message = f.message.replace(ITERATION, ` (iterations ${compactList(iterations)})`);
+    const list = compactList(iterations);
+    if (iterations.length > 1) f.message = f.message.replace(ITERATION, ` (iteration${/[-,]/.test(list) ? "s" : ""} ${list})`);
   }
   return out;
 }
 
-/** "1, 2, 3, 5" -> "1-3, 5" for integer labels; others joined as they are. */
-function compactList(labels: readonly string[]): string {
-  if (!labels.every((l) => /^-?\d+$/.test(l))) return labels.join(", ");
-  const xs = labels.map(Number);
+/** "1", "2", "3-4", "6" -> "1-4, 6" for integer labels and ranges; others joined as they are. */
+export function compactList(labels: readonly string[]): string {
+  if (!labels.every((l) => /^\d+(-\d+)?$/.test(l))) return labels.join(", ");
+  const xs = labels.flatMap((l) => {
+    const [a, b] = l.split("-").map(Number) as [number, number | undefined];
+    return b === undefined ? [a] : Array.from({ length: b - a + 1 }, (_, i) => a + i);
+  });
   const parts: string[] = [];
   for (let i = 0; i < xs.length; ) {
     let j = i;
@@ -626,10 +645,15 @@ function publicFacts(program: CheckedProgram, interp: Interpretation, views: Par
   for (const b of interp.branches) {
     if (b.taken !== "both") facts.push({ topic: "branches", text: `this \`if\` takes its ${b.taken} branch (a public condition)`, span: b.span });
   }
+  const seenOutputs = new Set<number>();
   for (const ev of interp.reveals) {
+    // A reveal in a loop is one output statement, executed once per iteration.
+    if (seenOutputs.has(ev.span.offset)) continue;
+    seenOutputs.add(ev.span.offset);
+    const times = interp.reveals.filter((r) => r.span.offset === ev.span.offset).reduce((n, r) => n + 1 + r.repeats, 0);
     facts.push({
       topic: "outputs",
-      text: `\`${ev.name}\` (${typeText(ev)}) goes to ${joinWords(ev.to)}: who receives which output, and its shape`,
+      text: `\`${ev.name}\` (${typeText(ev)}) goes to ${joinWords(ev.to)}${times > 1 ? `, ${times} times (once per loop iteration)` : ""}: who receives which output, and its shape`,
       span: ev.span,
     });
   }
