@@ -39,6 +39,15 @@ export function dealerPart(plan: Plan, source: string | undefined): DealerPart {
     tables.push({ name, value: text, doc: `Attributes of dealer step ${n.id} (${n.item}${n.src ? `, line ${n.src.line}` : ""}).` });
     return name;
   };
+  // attributes are named before anything is written (the tables follow the generator)
+  const attrText = new Map<string, string>();
+  const collect = (nodes: readonly PlanNode[]): void => {
+    for (const n of nodes) {
+      if (n.kind === "dealer") attrText.set(n.id, attrsOf(n));
+      else if (n.kind === "loop") collect(n.body);
+    }
+  };
+  collect(plan.body);
   const write = (w: CodeBlockWriter, nodes: readonly PlanNode[], at: string[], state: { line: number | undefined }): void => {
     for (const n of nodes) {
       if (n.kind !== "dealer" && !(n.kind === "loop" && n.count > 0 && hasItems(n.body))) continue;
@@ -49,7 +58,7 @@ export function dealerPart(plan: Plan, source: string | undefined): DealerPart {
       }
       if (n.kind === "dealer") {
         const where = at.length ? `, at: [${at.join(", ")}]` : "";
-        w.writeLine(`yield { step: ${JSON.stringify(n.id)}${where}, item: ${JSON.stringify(n.item)}, attrs: ${attrsOf(n)} };`);
+        w.writeLine(`yield { step: ${JSON.stringify(n.id)}${where}, item: ${JSON.stringify(n.item)}, attrs: ${attrText.get(n.id)!} };`);
         continue;
       }
       const loop = n as LoopNode;

@@ -84,6 +84,8 @@ class PartyProjection {
   private readonly inputs: PartyPart["inputs"] = [];
   private readonly traffic: PartyPart["traffic"] = { sent: new Map(), received: new Map(), dealerItems: 0 };
   private readonly others: string[];
+  /** Whether this party runs a node at all (pure nodes only when something reads them). */
+  private live: (n: PlanNode) => boolean = () => true;
 
   constructor(
     private readonly plan: Plan,
@@ -113,50 +115,83 @@ class PartyProjection {
 
   // ---- what the plan says about names ----
 
-  /** Who reads what: only the nodes this party runs count (a value only others read is not
-   *  bound here; a clear or local step whose results this party never reads is left out). */
-  private scan(nodes: readonly PlanNode[]): void {
+  /** Who reads what: only the nodes this party runs count, and of the pure ones (clear work,
+   *  local functions) only those whose results something here reads, transitively. So a value
+   *  only others read is not bound here, and a pure step nothing here needs is left out. */
+  private scan(body: readonly PlanNode[]): void {
     const me = this.party;
-    const read = (id: string, line: number): void => {
-      let s = this.consumers.get(id);
-      if (!s) this.consumers.set(id, (s = new Set()));
-      s.add(line);
+    const needed = new Set<string>();
+    const pure = (n: PlanNode): boolean => n.kind === "clear" || n.kind === "local";
+    const liveNode = (n: PlanNode): boolean => {
+      if (n.kind === "clear") return n.parties.includes(me) && needed.has(n.out);
+      if (n.kind === "local") return n.out.some((o) => needed.has(o));
+      return true;
     };
-    for (const n of nodes) {
-      const line = n.src?.line ?? 0;
+    /** What a node this party runs reads here. */
+    const reads = (n: PlanNode): string[] => {
       switch (n.kind) {
-        case "input":
-          if (n.party === me) this.inputNames.set(n.out, n.input);
-          break;
         case "clear":
-          if (n.parties.includes(me)) for (const a of n.args) read(a, line);
-          break;
+          return n.parties.includes(me) ? n.args : [];
         case "local":
         case "open":
-          for (const a of n.args) read(a, line);
-          break;
+          return n.args;
         case "share":
-          read(n.from, line);
-          break;
+          return n.owner === me || n.owner === "public" ? [n.from] : [];
         case "send":
-          if (n.from === me) read(n.value, line);
-          break;
+          return n.from === me ? [n.value] : [];
         case "output":
-          if (n.to.includes(me)) read(n.value, line);
-          break;
+          return n.to.includes(me) ? [n.value] : [];
         case "loop":
-          for (const c of n.carried) {
-            read(c.next, -1);
-            read(c.init, -1);
-            const name = this.programName(c.next) ?? this.programName(c.init);
-            if (name) this.carriedNames.add(name);
+          return n.carried.flatMap((c) => [c.init, c.next]);
+        default:
+          return [];
+      }
+    };
+    const all: PlanNode[] = [];
+    const flatten = (nodes: readonly PlanNode[]): void => {
+      for (const n of nodes) {
+        all.push(n);
+        if (n.kind === "loop") flatten(n.body);
+      }
+    };
+    flatten(body);
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (let i = all.length - 1; i >= 0; i--) {
+        const n = all[i]!;
+        if (pure(n) && !liveNode(n)) continue;
+        for (const id of reads(n)) {
+          if (!needed.has(id)) {
+            needed.add(id);
+            changed = true;
           }
-          this.scan(n.body);
-          break;
-        case "dealer":
-          break;
+        }
       }
     }
+    this.live = (n) => liveNode(n);
+    for (const n of all) {
+      const line = n.src?.line ?? 0;
+      if (n.kind === "input" && n.party === me) this.inputNames.set(n.out, n.input);
+      if (pure(n) && !liveNode(n)) continue;
+      for (const id of reads(n)) {
+        if (n.kind === "share" && !this.holdsClear(id)) continue;
+        let set = this.consumers.get(id);
+        if (!set) this.consumers.set(id, (set = new Set()));
+        set.add(n.kind === "loop" ? -1 : line);
+      }
+      if (n.kind === "loop") {
+        for (const c of n.carried) {
+          const name = this.programName(c.next) ?? this.programName(c.init);
+          if (name) this.carriedNames.add(name);
+        }
+      }
+    }
+  }
+
+  /** Whether this party holds a clear value (public, or its own). */
+  private holdsClear(id: string): boolean {
+    const vi = this.info.get(id);
+    return vi !== undefined && vi.holders.includes(this.party);
   }
 
   /** The program variable a value's defining statement binds, if any. */
@@ -250,7 +285,7 @@ class PartyProjection {
         return { ...base, lines: [`const ${v} = ${call}`], defs: [v], uses: [] };
       }
       case "clear": {
-        if (!node.parties.includes(me) || !this.consumers.has(node.out)) return undefined;
+        if (!node.parties.includes(me) || !this.live(node)) return undefined;
         const args = node.args.map((a) => this.use(a, node));
         const role = node.op === "decode" ? "revealed" : node.op;
         let v: string;
@@ -290,6 +325,7 @@ class PartyProjection {
         };
       }
       case "local": {
+        if (!this.live(node)) return undefined; // pure, and nothing here reads it
         const args = node.args.map((a) => this.vars.get(a) ?? "undefined");
         const roles = ROLE[node.fn];
         const outs = node.out.map((id, k) => {
@@ -297,7 +333,6 @@ class PartyProjection {
           const role = roles?.[k] ?? (node.out.length > 1 ? `${node.fn}_${k + 1}` : node.fn);
           return this.define(id, this.nameOf(node, id, role));
         });
-        if (outs.every((o) => o === "")) return undefined; // pure, and nothing of it is read here
         const attrs = this.attrs(node, node.fn);
         const call = `rt.local(${JSON.stringify(node.fn)}, [${args.join(", ")}]${attrs ? `, ${attrs}` : ""});`;
         const defs = outs.filter((o) => o !== "");

@@ -8,10 +8,14 @@ import { runDealer, type DealerStats } from "../dealer/index.js";
 import type { Plan } from "../plan/plan.js";
 import { checkParties, DEALER, loadCredentials } from "../transport/config.js";
 import { connectMesh, type LinkStats } from "../transport/tls.js";
+import { checkDealerModule, moduleSchedule } from "./modules.js";
+import type { DealerModule } from "./party-api.js";
 import { helloFor, meshOptions, type NetworkOptions } from "./party-process.js";
 
 export interface NetworkDealerOptions extends NetworkOptions {
   plan: Plan;
+  /** The generated dealer module (compiler/codegen) to take the items from. */
+  module?: DealerModule;
 }
 
 export interface NetworkDealerResult extends DealerStats {
@@ -23,6 +27,7 @@ export async function runNetworkDealer(o: NetworkDealerOptions): Promise<Network
   const { plan, config } = o;
   const t0 = performance.now();
   checkParties(config, plan.program, plan.parties);
+  if (o.module) checkDealerModule(o.module, plan);
   const credentials = loadCredentials(config, DEALER);
   const transport = await connectMesh({ config, credentials, peers: [...plan.parties], hello: helloFor(plan, DEALER), ...meshOptions(o) });
   const connectMs = performance.now() - t0;
@@ -31,6 +36,7 @@ export async function runNetworkDealer(o: NetworkDealerOptions): Promise<Network
       plan,
       plan.parties.map((p) => transport.sharedSeed(p)),
       transport,
+      o.module ? moduleSchedule(o.module) : undefined,
     );
     o.log?.(`dealer: sent ${stats.items} items`);
     await transport.finish();

@@ -18,7 +18,8 @@ import { checkParties, DEALER, type DeploymentConfig, loadCredentials } from "..
 import { mpcVersion, WIRE_VERSION } from "../transport/handshake.js";
 import { connectMesh, type LinkShape, type LinkStats, type TlsTransport } from "../transport/tls.js";
 import type { PairStats, RoundStats } from "../transport/transport.js";
-import { PartyExecutor, type Progress } from "./executor.js";
+import { checkModule, PartyExecutor, type Progress } from "./executor.js";
+import type { PartyModule } from "./party-api.js";
 import { warmUp } from "./warm-up.js";
 
 export interface NetworkOptions extends LinkShape {
@@ -42,6 +43,8 @@ export interface NetworkPartyOptions extends NetworkOptions {
   onProgress?: (p: Progress) => void;
   /** Warm the JIT on a small synthetic plan before connecting (as runInProcess's warmUp). */
   warmUp?: boolean;
+  /** This party's generated module (compiler/codegen) to run instead of interpreting the plan. */
+  module?: PartyModule;
 }
 
 export interface NetworkPartyStats {
@@ -80,6 +83,7 @@ export async function runNetworkParty(o: NetworkPartyOptions): Promise<NetworkPa
   const t0 = performance.now();
   checkParties(config, plan.program, plan.parties);
   if (!plan.parties.includes(party)) throw new Error(`internal: ${party} is not a party of ${plan.program}`);
+  if (o.module) checkModule(o.module, plan, party); // before anything is sent
   const credentials = loadCredentials(config, party);
   await prepareRingKernels();
   if (o.warmUp) await warmUp();
@@ -106,6 +110,7 @@ export async function runNetworkParty(o: NetworkPartyOptions): Promise<NetworkPa
       ...(dealerInbox ? { dealerInbox } : {}),
       inputs: o.inputs,
       ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+      ...(o.module ? { module: o.module } : {}),
     });
     executor.prepareOffline(o.offlineBudget);
     const tOffline = performance.now();

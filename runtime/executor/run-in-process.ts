@@ -7,6 +7,8 @@
 // Seeds here come from the system CSPRNG; between real hosts they would come from a key
 // exchange. Never logs inputs, shares or seeds.
 
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { UserError } from "../../grammar/diagnostic.js";
 import type { ClearTensor } from "../clear/index.js";
@@ -26,6 +28,9 @@ export interface RunOptions {
   warmUp?: boolean;
   /** Bytes of randomness each party derives in the offline phase (default 256 MiB). */
   offlineBudget?: number;
+  /** Run the generated modules in this directory (`mpc compile -o DIR`: <party>.js for each
+   *  party, dealer.js) instead of interpreting the plan. They must be generated from this plan. */
+  modules?: string;
 }
 
 export interface PairTraffic {
@@ -184,7 +189,8 @@ export async function runInProcess(plan: Plan, inputs: ReadonlyMap<string, Clear
 
     try {
       const warm = options.warmUp ?? false;
-      spawn("dealer", { role: "dealer", plan, ports: Object.fromEntries(setup.ports.get("dealer")!), seeds: setup.dealerSeeds, timeoutMs, warmUp: warm });
+      const moduleUrl = (role: string): { module?: string } => (options.modules === undefined ? {} : { module: pathToFileURL(join(options.modules, `${role}.js`)).href });
+      spawn("dealer", { role: "dealer", plan, ports: Object.fromEntries(setup.ports.get("dealer")!), seeds: setup.dealerSeeds, timeoutMs, warmUp: warm, ...moduleUrl("dealer") });
       parties.forEach((p, i) => {
         spawn(p, {
           role: "party",
@@ -198,6 +204,7 @@ export async function runInProcess(plan: Plan, inputs: ReadonlyMap<string, Clear
           progress: i === 0 && options.onProgress !== undefined,
           warmUp: warm,
           ...(options.offlineBudget !== undefined ? { offlineBudget: options.offlineBudget } : {}),
+          ...moduleUrl(p),
         });
       });
     } catch (e) {

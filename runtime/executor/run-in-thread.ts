@@ -11,6 +11,8 @@ import { prepareRingKernels } from "../ring/index.js";
 import { PortTransport, type Transport } from "../transport/index.js";
 import { PartyExecutor, type ProfileEntry, type Progress } from "./executor.js";
 import { mergeRounds, type PairTraffic, type RunResult } from "./run-in-process.js";
+import { checkDealerModule, moduleSchedule } from "./modules.js";
+import type { DealerModule, PartyModule } from "./party-api.js";
 import { checkInputs, checkPlan, makeSetup, ownInputs } from "./setup.js";
 
 export interface ThreadRunOptions {
@@ -24,6 +26,9 @@ export interface ThreadRunOptions {
   offline?: boolean;
   /** Bytes each party derives ahead (default DEFAULT_OFFLINE_BUDGET); the rest on the fly. */
   offlineBudget?: number;
+  /** Generated modules to run instead of interpreting the plan: any subset of the parties
+   *  (the others interpret; both send the same frames), and the dealer's. */
+  modules?: { parties?: ReadonlyMap<string, PartyModule>; dealer?: DealerModule };
 }
 
 export async function runInThread(
@@ -39,7 +44,9 @@ export async function runInThread(
   // CPU time of this thread's work (all roles run here): robust to other load on the machine
   const c0 = process.cpuUsage();
   const dealerTransport = new PortTransport("dealer", setup.ports.get("dealer")!, options.timeoutMs);
-  const dealer = runDealer(plan, setup.dealerSeeds, dealerTransport);
+  const dealerModule = options.modules?.dealer;
+  if (dealerModule) checkDealerModule(dealerModule, plan);
+  const dealer = runDealer(plan, setup.dealerSeeds, dealerTransport, dealerModule ? moduleSchedule(dealerModule) : undefined);
   dealerTransport.close();
   const transports = plan.parties.map((p) => {
     const t = new PortTransport(p, setup.ports.get(p)!, options.timeoutMs);
@@ -60,6 +67,7 @@ export async function runInThread(
         inputs: ownInputs(plan, p, inputs),
         ...(i === 0 && options.onProgress ? { onProgress: options.onProgress } : {}),
         ...(options.profile ? { profile: true } : {}),
+        ...(options.modules?.parties?.has(p) ? { module: options.modules.parties.get(p)! } : {}),
       }),
   );
   if (options.offline !== false) for (const e of executors) e.prepareOffline(options.offlineBudget);

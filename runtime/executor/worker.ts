@@ -15,6 +15,7 @@ import type { Plan } from "../plan/plan.js";
 import { prepareRingKernels } from "../ring/index.js";
 import { PortTransport, type RoundStats } from "../transport/index.js";
 import { PartyExecutor, type Progress } from "./executor.js";
+import { checkDealerModule, loadDealerModule, loadPartyModule, moduleSchedule } from "./modules.js";
 import { warmUp } from "./warm-up.js";
 
 export interface PartyWorkerData {
@@ -29,6 +30,8 @@ export interface PartyWorkerData {
   progress: boolean;
   warmUp: boolean;
   offlineBudget?: number;
+  /** URL of this party's generated module (compiler/codegen) to run instead of the plan. */
+  module?: string;
 }
 
 export interface DealerWorkerData {
@@ -38,6 +41,8 @@ export interface DealerWorkerData {
   seeds: Uint8Array[];
   timeoutMs: number;
   warmUp: boolean;
+  /** URL of the generated dealer module to take the items from instead of the plan. */
+  module?: string;
 }
 
 /** Main -> worker: start the offline phase, then the online phase. */
@@ -73,12 +78,16 @@ function next(): Promise<MainMessage> {
 async function main(): Promise<void> {
   await prepareRingKernels();
   if (data.warmUp) await warmUp();
+  // a generated module is loaded (and checked against the plan) during start-up
+  const partyModule = data.role === "party" && data.module ? await loadPartyModule(data.module) : undefined;
+  const dealerModule = data.role === "dealer" && data.module ? await loadDealerModule(data.module) : undefined;
+  if (dealerModule) checkDealerModule(dealerModule, data.plan);
   const started = next();
   post({ type: "loaded" });
   await started;
   if (data.role === "dealer") {
     const transport = new PortTransport("dealer", new Map(Object.entries(data.ports)), data.timeoutMs);
-    const stats = runDealer(data.plan, data.seeds, transport);
+    const stats = runDealer(data.plan, data.seeds, transport, dealerModule ? moduleSchedule(dealerModule) : undefined);
     post({ type: "offline", ...stats });
     transport.close();
     return;
@@ -97,6 +106,7 @@ async function main(): Promise<void> {
     ...(dealerInbox ? { dealerInbox } : {}),
     inputs: new Map(Object.entries(data.inputs)),
     ...(data.progress ? { onProgress: (p: Progress) => post({ type: "progress", ...p }) } : {}),
+    ...(partyModule ? { module: partyModule } : {}),
   });
   executor.prepareOffline(data.offlineBudget);
   const go = next();
