@@ -1,26 +1,34 @@
-// `mpc compile FILE -o DIR [--expand-loops] [--no-svg] [--print]`: compile a program to its
-// protocol plan and write DIR/<program>.plan.json (docs/plan-format.md), DIR/<program>.dot
-// and DIR/<program>.svg. Bad program: rendered diagnostics, exit 1; usage errors exit 2.
-// Thin: the work is compiler/pipeline.ts and compiler/emit/.
+// `mpc compile FILE -o DIR [--expand-loops] [--no-svg] [--print] [--no-modules]`: compile a
+// program to its protocol plan and write DIR/<program>.plan.json (docs/plan-format.md),
+// DIR/<program>.dot and DIR/<program>.svg, and one generated module per party and one for the
+// dealer (DIR/<party>.ts and .js, DIR/dealer.ts and .js: docs/codegen.md). Bad program:
+// rendered diagnostics, exit 1; usage errors exit 2.
+// Thin: the work is compiler/pipeline.ts, compiler/emit/ and compiler/codegen/.
 
 import { renderDiagnostics } from "../../grammar/diagnostic.js";
 import { compileFile } from "../../compiler/pipeline.js";
 import { writePlanFiles } from "../../compiler/emit/files.js";
 import { planToText } from "../../compiler/emit/text.js";
+import { generateModules } from "../../compiler/codegen/project.js";
+import { writeModules } from "../../compiler/codegen/write.js";
 
-const USAGE = "usage: mpc compile FILE -o DIR [--expand-loops] [--no-svg] [--print]";
+const USAGE = "usage: mpc compile FILE -o DIR [--expand-loops] [--no-svg] [--print] [--no-modules]";
 const HELP = `${USAGE}
 
 Compile an .mpc program to its protocol plan and write, in DIR:
   <program>.plan.json   the plan (format: docs/plan-format.md, schema: docs/plan.schema.json)
   <program>.dot         the plan as a Graphviz graph (parties as clusters, rounds labelled)
   <program>.svg         that graph rendered
+  <party>.ts, <party>.js  each party's part of the plan as a module (what it computes, sends
+                        and receives), type-checked; run it with node <party>.js --config …
+  dealer.ts, dealer.js  the dealer's items, likewise
 Options:
   -o, --out DIR     output directory (created if missing)
   --expand-loops    draw loop bodies in the graph (default: one box per loop)
   --no-svg          skip the SVG
   --print           also print the plan as text on stdout
-  --no-optimize     no constant folding, CSE or loop-invariant code motion`;
+  --no-optimize     no constant folding, CSE or loop-invariant code motion
+  --no-modules      skip the party and dealer modules (they take a second or two)`;
 
 export async function main(argv: string[]): Promise<number> {
   let out: string | undefined;
@@ -28,6 +36,7 @@ export async function main(argv: string[]): Promise<number> {
   let svg = true;
   let print = false;
   let optimize = true;
+  let modules = true;
   const files: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -39,6 +48,7 @@ export async function main(argv: string[]): Promise<number> {
     else if (a === "--no-svg") svg = false;
     else if (a === "--print") print = true;
     else if (a === "--no-optimize") optimize = false;
+    else if (a === "--no-modules") modules = false;
     else if (a === "--help" || a === "-h") {
       console.log(HELP);
       return 0;
@@ -55,8 +65,11 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
   const written = await writePlanFiles(r.plan, out, { expandLoops, svg });
+  const generated = modules ? writeModules(generateModules(r.plan, { source: r.source ?? "", file: files[0]! }).modules, out) : undefined;
+  if (generated?.warning) process.stderr.write(`mpc compile: warning: ${generated.warning}\n`);
   if (print) console.log(planToText(r.plan));
-  console.log(`compiled ${r.plan.program}: ${r.plan.rounds} rounds; wrote ${[written.plan, written.dot, written.svg].filter(Boolean).join(", ")}`);
+  const moduleFiles = generated ? [`${out}/{${[...r.plan.parties, "dealer"].join(",")}}.{ts,js}`] : [];
+  console.log(`compiled ${r.plan.program}: ${r.plan.rounds} rounds; wrote ${[written.plan, written.dot, written.svg, ...moduleFiles].filter(Boolean).join(", ")}`);
   return 0;
 }
 
