@@ -159,9 +159,24 @@ function computeUnion(a: DepSet, b: DepSet): DepSet {
 /** The union of many sets at once: one merge of all their runs (no intermediate sets),
  *  memoised by the ids of the distinct sets. */
 export function unionAll(sets: Iterable<DepSet>): DepSet {
+  // Most calls union one or two distinct sets: no allocation for those.
+  let a: DepSet = EMPTY;
+  let b: DepSet = EMPTY;
+  let more = false;
+  const list = Array.isArray(sets) ? (sets as DepSet[]) : [...sets];
+  for (const s of list) {
+    if (s.length === 0 || s === a || s === b) continue;
+    if (a.length === 0) a = s;
+    else if (b.length === 0) b = s;
+    else {
+      more = true;
+      break;
+    }
+  }
+  if (!more) return b.length === 0 ? a : union(a, b);
   const distinct: DepSet[] = [];
   const seen = new Set<DepSet>();
-  for (const s of sets) {
+  for (const s of list) {
     if (s.length === 0 || seen.has(s)) continue;
     seen.add(s);
     distinct.push(s);

@@ -181,12 +181,10 @@ export function dependencePattern(space: VarSpace, ev: RevealEvent): { clauses: 
       clauses.push({ ...base, pattern: "all", text: inp.info.shape.length === 0 ? name : `all of ${name}` });
       continue;
     }
-    if (n > 1 && isElementwise(inp, local, outShape)) {
+    const mapped = n > 1 ? indexMap(inp, local, outShape, syms) : undefined;
+    if (mapped) {
       indexed = true;
-      const shape = inp.info.shape;
-      const off = outShape.length - shape.length;
-      const idx = shape.map((d, a) => (d === 1 && outShape[a + off] !== 1 ? "0" : syms[a + off]!));
-      clauses.push({ ...base, pattern: "elementwise", text: `${name}[${idx.join(", ")}]` });
+      clauses.push({ ...base, pattern: "elementwise", text: `${name}[${mapped.join(", ")}]` });
       continue;
     }
     const slab = n > 1 ? findSlab(inp, local, outShape) : undefined;
@@ -226,18 +224,29 @@ export function dependencePattern(space: VarSpace, ev: RevealEvent): { clauses: 
   return { clauses, subject };
 }
 
-function isElementwise(inp: InputVars, local: readonly DepSet[], outShape: readonly number[]): boolean {
+/** When every revealed element depends on exactly one element of the input, at an index
+ *  that is a shift of the output index per axis (elementwise, broadcast, transposed, sliced):
+ *  the index expressions, e.g. ["j", "i+1"]. */
+function indexMap(inp: InputVars, local: readonly DepSet[], outShape: readonly number[], syms: readonly string[]): string[] | undefined {
   const shape = inp.info.shape;
-  if (shape.length > outShape.length) return false;
-  const off = outShape.length - shape.length;
-  if (shape.some((d, a) => d !== 1 && d !== outShape[a + off])) return false;
-  const src = strides(shape);
-  return local.every((s, k) => {
-    const idx = unravel(k, outShape);
-    let f = 0;
-    for (let a = 0; a < shape.length; a++) if (shape[a] !== 1) f += idx[a + off]! * src[a]!;
-    return s.length === 2 && s[0] === inp.base + f && s[1] === inp.base + f + 1;
-  });
+  if (shape.length === 0 || !local.every((s) => s.length === 2 && s[1] === s[0]! + 1)) return undefined;
+  const ins = local.map((s) => unravel(s[0]! - inp.base, shape));
+  const outs = local.map((_, k) => unravel(k, outShape));
+  const terms: string[] = [];
+  for (let b = 0; b < shape.length; b++) {
+    if (ins.every((x) => x[b] === ins[0]![b])) {
+      terms.push(shape[b] === 1 ? "0" : `${ins[0]![b]}`);
+      continue;
+    }
+    let found: string | undefined;
+    for (let a = 0; a < outShape.length && found === undefined; a++) {
+      const off = ins[0]![b]! - outs[0]![a]!;
+      if (ins.every((x, k) => x[b] === outs[k]![a]! + off)) found = off === 0 ? syms[a]! : `${syms[a]}${off > 0 ? "+" : ""}${off}`;
+    }
+    if (found === undefined) return undefined;
+    terms.push(found);
+  }
+  return terms;
 }
 
 /** Output axis a, input axis b and an offset such that element o depends exactly on the

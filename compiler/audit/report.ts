@@ -551,7 +551,7 @@ class Context {
 
 
 /** "3" for iteration 3 of a loop; "2-4" when the loop stopped at a fixpoint after iteration 2
- *  of 5 (iterations 3 and 4 repeat it); "1, 0" inside nested loops (outer first). */
+ *  of 5 (iterations 3 and 4 repeat it); "1/0" inside nested loops (outer counter first). */
 export function iterationText(ev: RevealEvent): string | undefined {
   if (ev.iterations.length === 0) return undefined;
   const counters = ev.iterations.map((x) => `${x.counter}`);
@@ -559,7 +559,7 @@ export function iterationText(ev: RevealEvent): string | undefined {
     const last = ev.iterations[ev.iterations.length - 1]!.counter;
     counters[counters.length - 1] = `${last}-${last + ev.repeats}`;
   }
-  return counters.join(", ");
+  return counters.join("/");
 }
 
 const ITERATION = / \(iterations? ([^)]*)\)/;
@@ -595,7 +595,10 @@ function mergeIterations(fs: readonly Finding[]): Finding[] {
 
 /** "1", "2", "3-4", "6" -> "1-4, 6" for integer labels and ranges; others joined as they are. */
 export function compactList(labels: readonly string[]): string {
-  if (!labels.every((l) => /^\d+(-\d+)?$/.test(l))) return labels.join(", ");
+  if (!labels.every((l) => /^\d+(-\d+)?$/.test(l))) {
+    // Nested loops ("outer/inner"): first and last, and how many.
+    return labels.length <= 3 ? labels.join(", ") : `${labels[0]} … ${labels[labels.length - 1]} (${labels.length} in all)`;
+  }
   const xs = labels.flatMap((l) => {
     const [a, b] = l.split("-").map(Number) as [number, number | undefined];
     return b === undefined ? [a] : Array.from({ length: b - a + 1 }, (_, i) => a + i);
