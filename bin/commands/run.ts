@@ -12,6 +12,7 @@ import { renderDiagnostics, type Diagnostic, UserError } from "../../grammar/dia
 import type { CheckedProgram } from "../../compiler/check/typed.js";
 import { checkFile } from "../../compiler/frontend.js";
 import { compileFile } from "../../compiler/pipeline.js";
+import { cachedModules } from "../../compiler/codegen/cache.js";
 import { runPlaintext } from "../../compiler/reference/index.js";
 import type { ClearTensor } from "../../runtime/clear/index.js";
 import { type Progress, runInProcess, type RunStats } from "../../runtime/executor/index.js";
@@ -35,7 +36,10 @@ against). Inputs come from --input flags, else from data/<program>/<party>.<inpu
   --plaintext               run in the clear (no parties, no communication)
   --parties-timeout SECONDS fail if a party waits longer than this for a peer (default 60)
   --json                    print the outputs and statistics as JSON on stdout
-  --progress                show loop progress on stderr even when it is not a terminal`;
+  --progress                show loop progress on stderr even when it is not a terminal
+  --generated               run each party's generated module (as mpc compile writes them;
+                            generated once per program version and cached) instead of
+                            interpreting the plan: same steps, same messages (docs/codegen.md)`;
 
 interface RunArgs {
   file: string;
@@ -45,6 +49,7 @@ interface RunArgs {
   timeoutMs?: number;
   json: boolean;
   progress: boolean;
+  generated?: boolean;
 }
 
 class UsageError extends Error {}
@@ -81,6 +86,9 @@ function parseArgs(argv: string[]): RunArgs | "help" {
         a.timeoutMs = Math.round(s * 1000);
         break;
       }
+      case "--generated":
+        a.generated = true;
+        break;
       case "--plaintext":
       case "--json":
       case "--progress":
@@ -208,6 +216,7 @@ export async function main(argv: string[]): Promise<number> {
   // Compile (or, for a plaintext run, only check: no plan is needed).
   let checked: CheckedProgram | undefined;
   let plan: Plan | undefined;
+  let source: string | undefined;
   if (args.plaintext) {
     const front = checkFile(args.file);
     if (printDiagnostics(front.diagnostics, front.source) > 0 || !front.program) return 1;
@@ -215,6 +224,7 @@ export async function main(argv: string[]): Promise<number> {
   } else {
     const compiled = await compileFile(args.file);
     if (printDiagnostics(compiled.diagnostics, compiled.source) > 0 || !compiled.plan || !compiled.checked) return 1;
+    source = compiled.source;
     checked = compiled.checked;
     plan = compiled.plan;
   }
@@ -249,6 +259,7 @@ export async function main(argv: string[]): Promise<number> {
     const lines = new Map(plan.body.flatMap((n) => (n.kind === "loop" && n.src ? [[n.id, labels.get(n.src.line) ?? `loop at line ${n.src.line}`] as const] : [])));
     const onProgress = progressReporter(checked.name, args.progress, (id) => lines.get(id) ?? `loop ${id}`);
     if (onProgress) opts.onProgress = onProgress;
+    if (args.generated) opts.modules = (await cachedModules(plan, { source: source ?? "", file: args.file })).dir;
     const result = await runInProcess(plan, inputs, opts);
     stats = result.stats;
     // an output node inside a loop runs once per iteration (the last value is kept)
@@ -302,7 +313,7 @@ export async function main(argv: string[]): Promise<number> {
   }
 
   const lines: string[] = [];
-  const mode = plan === undefined ? "in the clear (--plaintext)" : `securely, ${`${checked.parties.length} part${checked.parties.length === 1 ? "y" : "ies"}`} and a dealer in this process`;
+  const mode = plan === undefined ? "in the clear (--plaintext)" : `securely, ${`${checked.parties.length} part${checked.parties.length === 1 ? "y" : "ies"}`} and a dealer in this process${args.generated ? " (generated modules)" : ""}`;
   lines.push(`program ${checked.name}: ran ${mode}`);
   if (bindings.size > 0) {
     const w = Math.max(...[...bindings.keys()].map((k) => k.length));
