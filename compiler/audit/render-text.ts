@@ -37,7 +37,7 @@ export function renderText(report: AuditReport, source: string, opts: TextOption
     const r = group[0]!;
     const at = `${r.span.file}:${r.span.line}:${r.span.col}`;
     const list = r.iteration !== undefined ? compactList(group.map((g) => g.iteration!)) : "";
-    const iter = r.iteration !== undefined ? ` [iteration${/[-,]/.test(list) ? "s" : ""} ${list}]` : "";
+    const iter = r.iteration !== undefined ? ` [iteration${group.length > 1 || /[-,]/.test(list) ? "s" : ""} ${list}]` : "";
     const num = group.length > 1 ? `${r.index + 1}-${group[group.length - 1]!.index + 1}` : `${r.index + 1}`;
     out.push(`  ${num}. \`${r.name}\`${iter} -> ${r.to.join(", ")}   (${at})`);
     const kind =

@@ -588,7 +588,7 @@ function mergeIterations(fs: readonly Finding[]): Finding[] {
   }
   for (const { f, iterations } of groups.values()) {
     const list = compactList(iterations);
-    if (iterations.length > 1) f.message = f.message.replace(ITERATION, ` (iteration${/[-,]/.test(list) ? "s" : ""} ${list})`);
+    if (iterations.length > 1) f.message = f.message.replace(ITERATION, ` (iterations ${list})`);
   }
   return out;
 }

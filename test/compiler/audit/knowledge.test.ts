@@ -271,3 +271,18 @@ reveal sum(x) + sum(y) as s to alice
     "warning A006: what alice can solve from `s` was not computed exactly: the system is too large to solve exactly (1 equation in 16 unknowns)",
   ]);
 });
+
+test("disclosures compound: once two columns are known, a row maximum narrows to the third", (t) => {
+  const { report } = audit(`program compound
+party a, b
+input a.x : fixed[4, 3]
+input b.y : fixed[4, 3]
+reveal transpose(x + y)[0:2, :] as head to a
+reveal max(x - y, axis = 1) as mx to a
+`);
+  t.is(report.reveals[0]!.dependence, "element [i, j] of `head` depends on a.x[j, i] and b.y[j, i]");
+  t.deepEqual(findingsOf(report, "a"), [
+    "error A001: a can compute columns 0, 1 of b.y exactly (8 of 12 elements)",
+    "warning A003: a learns a maximum involving the value, for each of 4 hidden elements (column 2 of b.y), from `mx`",
+  ]);
+});
