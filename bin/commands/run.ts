@@ -161,8 +161,9 @@ function sameValue(a: ClearTensor, b: ClearTensor): boolean {
 /** Progress lines on stderr (rewritten in place on a terminal), one per iteration of a
  *  top-level loop: the loop's variable and source line, iterations done, the run's elapsed
  *  wall time and, from the second iteration on, the estimated time left (the mean time per
- *  iteration so far times the iterations left). Only counts and times: never a value. */
-type LoopProgress = Pick<Progress, "loop" | "iteration" | "total">;
+ *  iteration so far times the iterations left); then the scalars the program revealed in that
+ *  iteration to the reporting party (a loss or an accuracy each epoch). No other value. */
+type LoopProgress = Pick<Progress, "loop" | "iteration" | "total" | "revealed">;
 
 /** `for epoch in …` at line 44 -> "epoch (line 44)", by source line. */
 function loopLabels(program: CheckedProgram): Map<number, string> {
@@ -189,7 +190,8 @@ export function progressReporter(
     const perIteration = p.iteration > first.iteration ? (t - first.at) / (p.iteration - first.iteration) : undefined;
     const left = p.total - p.iteration;
     const eta = left === 0 ? "done" : perIteration === undefined ? "estimating time left" : `about ${showMs(perIteration * left)} left`;
-    const line = `[${program}] ${label(p.loop)} ${p.iteration}/${p.total}: ${showMs(t - start)} elapsed, ${eta}`;
+    const scalars = (p.revealed ?? []).filter(([, v]) => v.data.length === 1).map(([name, v]) => `; ${name} ${Number(v.data[0]!.toPrecision(6))}`);
+    const line = `[${program}] ${label(p.loop)} ${p.iteration}/${p.total}: ${showMs(t - start)} elapsed, ${eta}${scalars.join("")}`;
     if (tty) out.write(`\r${line}\x1b[K${p.iteration === p.total ? "\n" : ""}`);
     else out.write(`${line}\n`);
   };

@@ -25,6 +25,9 @@ export interface Progress {
   total: number;
   /** Values this party holds after the iteration (for checking that memory stays flat). */
   live: number;
+  /** The outputs revealed to this party during the iteration (a reveal inside the loop), in
+   *  order: values the program gives this party, nothing else. */
+  revealed?: [string, ClearTensor][];
 }
 
 export interface PartyConfig {

@@ -5,7 +5,8 @@
 // It is the single implementation of every step: the plan interpreter (./executor.ts) calls
 // these methods node by node, and a generated party module (compiler/codegen) calls them as
 // straight-line code. Both therefore send byte-identical frames and can even run side by side.
-// Never logs or reports a value; errors name steps, parties and rounds, never data.
+// Never logs or reports a value, except that the outputs revealed to this party inside a
+// top-level loop go to its own progress callback; errors name steps, parties and rounds, never data.
 
 import { UserError } from "../../grammar/diagnostic.js";
 import { type ClearTensor, evalClearOp } from "../clear/index.js";
@@ -56,6 +57,8 @@ export class PartyRuntime implements PartyApi {
   readonly party: string;
   private readonly inputs: ReadonlyMap<string, ClearTensor>;
   private readonly outputs = new Map<string, ClearTensor>();
+  /** Outputs revealed to this party since the last progress report of a top-level loop. */
+  private readonly revealedInLoop: [string, ClearTensor][] = [];
   private readonly ctx: LocalContext;
   private readonly shareCtx: ShareContext;
   private readonly offline: OfflineStore;
@@ -169,7 +172,10 @@ export class PartyRuntime implements PartyApi {
   output(name: string, value: unknown, elem: ElemType): void {
     const v = tensorOf(value);
     if (v === undefined) throw new Error(`internal: output ${name} has no value at ${this.party}`);
-    this.outputs.set(name, isClear(v) ? v : this.decode(v, elem));
+    const t = isClear(v) ? v : this.decode(v, elem);
+    this.outputs.set(name, t);
+    // a reveal in a loop: its value of this iteration goes with the iteration's progress report
+    if (this.loops.length > 0 && this.cfg.onProgress) this.revealedInLoop.push([name, t]);
   }
 
   free(...values: readonly unknown[]): void {
@@ -205,7 +211,8 @@ export class PartyRuntime implements PartyApi {
   /** After each iteration of a top-level loop (the caller has dropped that iteration's values). */
   private progress(loop: { step: string; count: number }, done: number): void {
     if (this.loops.length === 1 && this.loops[0] === loop) {
-      this.cfg.onProgress?.({ loop: loop.step, iteration: done, total: loop.count, live: this.liveValues() });
+      const revealed = this.revealedInLoop.splice(0);
+      this.cfg.onProgress?.({ loop: loop.step, iteration: done, total: loop.count, live: this.liveValues(), ...(revealed.length > 0 ? { revealed } : {}) });
     }
   }
 

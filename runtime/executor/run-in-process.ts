@@ -168,7 +168,7 @@ export async function runInProcess(plan: Plan, inputs: ReadonlyMap<string, Clear
             maybeGo();
             break;
           case "progress":
-            options.onProgress?.({ loop: m.loop, iteration: m.iteration, total: m.total, live: m.live });
+            options.onProgress?.({ loop: m.loop, iteration: m.iteration, total: m.total, live: m.live, ...(m.revealed ? { revealed: m.revealed } : {}) });
             break;
           case "done":
             done.set(name, m);

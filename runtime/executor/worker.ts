@@ -52,7 +52,7 @@ export type WorkerMessage =
   | { type: "loaded" }
   | { type: "ready" }
   | { type: "offline"; offlineMs: number; bytes: number; items: number; elements: number }
-  | { type: "progress"; loop: string; iteration: number; total: number; live: number }
+  | { type: "progress"; loop: string; iteration: number; total: number; live: number; revealed?: [string, ClearTensor][] }
   | {
       type: "done";
       outputs: [string, ClearTensor][];

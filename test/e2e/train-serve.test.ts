@@ -153,6 +153,12 @@ test("progress lines name the loop variable and show iterations, elapsed time an
     "[training] epoch (line 12) 3/4: 750 ms elapsed, about 250 ms left\n",
     "[training] epoch (line 12) 4/4: 1.00 s elapsed, done\n",
   ]);
+  // the scalars the program revealed in the iteration follow; other values are not shown
+  lines.length = 0;
+  const again = progressReporter("training", true, () => "epoch (line 12)", { isTTY: false, write: (s: string) => lines.push(s) }, () => clock)!;
+  const w: ClearTensor = { data: Float64Array.of(0.25, -1.5), shape: [2, 1] };
+  again({ loop: "n7", iteration: 1, total: 2, revealed: [["loss", { data: Float64Array.of(0.693147180559), shape: [] }], ["w", w]] });
+  t.deepEqual(lines, ["[training] epoch (line 12) 1/2: 0 ms elapsed, estimating time left; loss 0.693147\n"]);
   // not a terminal and not forced: silent
   t.is(progressReporter("training", false, undefined, { isTTY: false, write: () => t.fail() }), undefined);
 });

@@ -167,8 +167,8 @@ test("feature aggregation, logistic regression (2 hospitals, 15 + 15 features, l
 test("data labeling (features at the clinic, labels at the lab, grad): accuracy within 1 pp; the per-epoch accuracy reveal runs every epoch and the audit lists each", async (t) => {
   const epochs = 4;
   const uc = load("data_labeling", epochs);
-  const progress: number[] = [];
-  const run = await runInThread(uc.plan, uc.inputs, { onProgress: (p) => progress.push(p.iteration) });
+  const progress: { iteration: number; revealed: [string, ClearTensor][] }[] = [];
+  const run = await runInThread(uc.plan, uc.inputs, { onProgress: (p) => progress.push({ iteration: p.iteration, revealed: p.revealed ?? [] }) });
   const ref = runPlaintext(uc.program, uc.inputs);
   const z = standardise(uc.inputs.get("clinic.x")!);
   const y = labels(uc.inputs.get("pathology_lab.y")!);
@@ -181,7 +181,13 @@ test("data labeling (features at the clinic, labels at the lab, grad): accuracy 
   t.is(plainAll(ref, "accuracy").length, epochs);
   const revealed = secure(run, "clinic", "accuracy").data[0]!;
   t.true(Math.abs(revealed - plain(ref, "accuracy").data[0]!) <= 0.01, `revealed accuracy ${revealed}`);
-  t.deepEqual(progress, [1, 2, 3, 4]);
+  // each epoch's progress report carries that epoch's revealed accuracy, as the reference's
+  t.deepEqual(progress.map((p) => p.iteration), [1, 2, 3, 4]);
+  const series = plainAll(ref, "accuracy").map((v) => v.data[0]!);
+  progress.forEach((p, k) => {
+    t.deepEqual(p.revealed.map(([name]) => name), ["accuracy"]);
+    t.true(Math.abs(p.revealed[0]![1].data[0]! - series[k]!) <= 0.01, `epoch ${k}: ${p.revealed[0]![1].data[0]} vs ${series[k]}`);
+  });
   // the reveal in the loop adds no round: the comparison runs beside the sigmoid
   const { loop } = loopOf(uc.plan);
   t.true(loop.body.some((n) => n.kind === "output" && n.name === "accuracy"));
