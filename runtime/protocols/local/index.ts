@@ -45,11 +45,11 @@ import { cmp_b2a, cmp_leaves, pair_diffs, pair_sel_inputs, pairs_reduce, vbits_b
 import type { BinaryLocalFnName } from "../spec/binary-tables.js";
 import { beaver_conv, beaver_conv_private, conv_public, pool_sum, pool_windows } from "./conv.js";
 import type { ConvLocalFnName } from "../spec/conv-tables.js";
-import { nl_affine_rows, nl_lincomb, nl_lookup, nl_rows } from "./nonlinear.js";
+import { nl_affine_rows, nl_lincomb, nl_lookup, nl_public_thresholds, nl_rows } from "./nonlinear.js";
 import type { NonlinearLocalFnName } from "../spec/nonlinear/tables.js";
 
 /** Non-linear functions (./nonlinear.ts). */
-const NONLINEAR_IMPLS = { nl_lincomb, nl_rows, nl_affine_rows, nl_lookup } satisfies Record<NonlinearLocalFnName, LocalFn>;
+const NONLINEAR_IMPLS = { nl_lincomb, nl_rows, nl_affine_rows, nl_public_thresholds, nl_lookup } satisfies Record<NonlinearLocalFnName, LocalFn>;
 
 /** Inference layers (./conv.ts). */
 const CONV_IMPLS = { beaver_conv, beaver_conv_private, conv_public, pool_sum, pool_windows } satisfies Record<ConvLocalFnName, LocalFn>;

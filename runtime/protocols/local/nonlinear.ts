@@ -79,6 +79,22 @@ export const nl_affine_rows: LocalFn = (ctx, args, attrs) => {
   return [{ data: out, shape: [w.length, ...x.shape] }];
 };
 
+/** Blocks c - t_k, padded to attr width, computed alike by every party (c is public). */
+export const nl_public_thresholds: LocalFn = (_ctx, args, attrs) => {
+  const c = ringArg("nl_public_thresholds", args, 0);
+  const t = intList("nl_public_thresholds", attrs, "thresholds");
+  const width = Number(intAttr("nl_public_thresholds", attrs, "width"));
+  const n = c.data.length;
+  if (width < n) throw new Error("internal: local nl_public_thresholds: width below the value's size");
+  const out = new BigUint64Array(t.length * width);
+  const d = c.data;
+  t.forEach((tk, k) => {
+    const base = k * width;
+    for (let i = 0; i < n; i++) out[base + i] = BigInt.asUintN(64, d[i]! - tk);
+  });
+  return [{ data: out, shape: [t.length * width] }];
+};
+
 /** For each table T: out[i] = sum_j h[i, (c_i - j) mod size] * T[j], the shares of T[s_i mod size]. */
 export const nl_lookup: LocalFn = (_ctx, args, attrs) => {
   const c = ringArg("nl_lookup", args, 0);

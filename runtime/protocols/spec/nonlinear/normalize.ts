@@ -1,7 +1,8 @@
 // Range reduction for reciprocal, sqrt and log: x = m 2^e with m in [1/2, 1) ("odd") or, with
 // e even, in [1/4, 1) ("even"), for positive secret fixed-point x. What is needed is the
 // leading bit q of the encoding x 2^f (an integer in [2^q, 2^(q+1))), found by comparing x
-// with powers of two IN PARALLEL (runtime/protocols/spec/compare.ts, 4 rounds per batch). The
+// with powers of two IN PARALLEL (./thresholds.ts: one comparison's 4 rounds per batch, one
+// masked opening and one set of chunk tables shared by the batch's thresholds). The
 // bits c_p = [x 2^f >= 2^p] are monotone in p, so the one-hot of q is d_q = c_q - c_(q+1) and
 // any table G(q) is a LOCAL linear combination of the comparison bits.
 //
@@ -16,8 +17,8 @@
 // nearest end's factor (default: the whole positive fixed-point range).
 
 import type { PlanBuilder } from "../../builder.js";
-import { compareZero } from "../compare.js";
-import { affineRows, product, rowsComb, stackRows, trunc } from "./common.js";
+import { product, rowsComb, stackRows, trunc } from "./common.js";
+import { thresholdBits } from "./thresholds.js";
 
 export interface Normalized {
   /** m (fixed, flat [n]). */
@@ -42,8 +43,7 @@ export interface NormalizeOptions {
  *  (thresholds at the positions above lo). Returns the bits [v < 2^p] and table builders. */
 function batch(b: PlanBuilder, v: string, lo: number, count: number, step: number) {
   const ps = Array.from({ length: count - 1 }, (_, i) => lo + step * (i + 1));
-  const z = affineRows(b, v, ps.map(() => 1), ps.map((p) => -(2 ** p)), "fixed");
-  const lt = compareZero(b, z, { lt: true, bitElem: "int" }).lt!;
+  const lt = thresholdBits(b, v, ps.map((p) => 2 ** p));
   // G(i) = G(count-1) - sum_i [v < 2^p_i] (G(i) - G(i-1)), i = 1..count-1
   const table = (g: (i: number) => number, elem: "int" | "fixed"): string =>
     rowsComb(b, lt, ps.map((_, k) => -(g(k + 1) - g(k))), g(count - 1), elem);

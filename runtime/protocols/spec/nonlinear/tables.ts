@@ -44,6 +44,9 @@ export const NONLINEAR_LOCAL_FNS = {
   nl_lincomb: "sum_k weights[k] * x_k + party0(constant): integer weights and constant (attrs), args of one shape",
   nl_rows: "sum_k weights[k] * x[k] + party0(constant) over the rows of a stacked x [K, ...]: out [...]",
   nl_affine_rows: "out[k] = weights[k] * x + party0(constants[k]): x [...] -> [K, ...] (attrs weights, constants)",
+  nl_public_thresholds:
+    "c[i] - thresholds[k] at index k * width + i (i < c's size; 0 in the padding up to width), at EVERY party: " +
+    "for an opened (public) ring value c, one block per threshold",
   nl_lookup:
     "table lookup from an opened c = s + r and the dealer's one-hot h of r mod size: for each attr table T, " +
     "sum_j h[(c - j) mod size] * T[j] = shares of T[s mod size]; one output per table",
