@@ -29,9 +29,14 @@ export interface Normalized {
   table: (values: (q: number) => number, elem: "int" | "fixed") => string;
   qmin: number;
   qmax: number;
+  /** With `signed`: sign(x) as int shares of +-1 (+1 at 0). */
+  sign?: string;
 }
 
 export interface NormalizeOptions {
+  /** x of any sign: normalise |x| and give its sign, from the same coarse batch (full range
+   *  only): thresholds 0, 2^p and 1 - 2^p (for x < 0, [x < 1 - 2^p] = [|x| >= 2^p]). */
+  signed?: boolean;
   /** m in [1/4, 1) with an even exponent (sqrt), instead of [1/2, 1). */
   even?: boolean;
   /** Range of the leading bit of x 2^f considered (default 0..30: every positive input). */
@@ -62,6 +67,7 @@ export function normalize(b: PlanBuilder, x: string, opts: NormalizeOptions = {}
     ? (q: number): number => ((q + 1 - f) % 2 === 0 ? q + 1 - f : q + 2 - f)
     : (q: number): number => q + 1 - f;
   const positions = qmax - qmin + 1;
+  if (opts.signed && positions <= 9) throw new Error("internal: a signed normalisation needs the two-batch range");
   if (positions <= 9) {
     const one = batch(b, x, qmin, positions, 1);
     const table = (g: (q: number) => number, elem: "int" | "fixed"): string => one.table((i) => g(qmin + i), elem);
@@ -72,8 +78,31 @@ export function normalize(b: PlanBuilder, x: string, opts: NormalizeOptions = {}
   // coarse: groups of 4 positions; x1 = x 2^(top - 4g) brings every group to the top one's
   const groups = Math.ceil(positions / 4);
   const top = qmin + 4 * (groups - 1);
-  const coarse = batch(b, x, qmin, groups, 4);
-  const x1 = product(b, x, coarse.table((g) => 2 ** (top - qmin - 4 * g), "int"), "fixed");
+  let coarseTable: (g: (i: number) => number, elem: "int" | "fixed") => string;
+  let x1: string;
+  let sign: string | undefined;
+  if (!opts.signed) {
+    const coarse = batch(b, x, qmin, groups, 4);
+    coarseTable = coarse.table;
+    x1 = product(b, x, coarse.table((g) => 2 ** (top - qmin - 4 * g), "int"), "fixed");
+  } else {
+    // rows: [x < 0], [x < 2^p_i] (i = 1..G1), [x < 1 - 2^p_i]; with d_i = G(i) - G(i-1) the
+    // group of |x| gives G = G(G1) - sum_i [x < 2^p_i] d_i + sum_i [x <= -2^p_i] d_i, and the
+    // signed factor sign(x) F(g) = F(G1) - sum_i ([x < 2^p_i] + [x <= -2^p_i]) d_i - 2 F(0) [x < 0]
+    const G1 = groups - 1;
+    const pos = Array.from({ length: G1 }, (_, i) => 2 ** (qmin + 4 * (i + 1)));
+    const lt = thresholdBits(b, x, [0, ...pos, ...pos.map((p) => 1 - p)]);
+    const d = (g: (i: number) => number): number[] => Array.from({ length: G1 }, (_, i) => g(i + 1) - g(i));
+    coarseTable = (g, elem) => {
+      const di = d(g);
+      return rowsComb(b, lt, [0, ...di.map((v) => -v), ...di], g(G1), elem);
+    };
+    const F = (g: number): number => 2 ** (top - qmin - 4 * g);
+    const dF = d(F);
+    const signedF = rowsComb(b, lt, [-2 * F(0), ...dF.map((v) => -v), ...dF.map((v) => -v)], F(G1), "int");
+    x1 = product(b, x, signedF, "fixed");
+    sign = rowsComb(b, lt, [-2, ...dF.map(() => 0), ...dF.map(() => 0)], 1, "int");
+  }
   const fine = batch(b, x1, top, 4, 1);
   const qOf = (g: number, j: number): number => qmin + 4 * g + j;
   // m 2^f = x1 2^f 2^(f - 1 - top - j) (odd), one more halving where the even exponent needs it
@@ -83,11 +112,11 @@ export function normalize(b: PlanBuilder, x: string, opts: NormalizeOptions = {}
   // the fine one-hot [4, n]: [j] = table of the indicator
   const onehot = stackRows(b, [0, 1, 2, 3].map((j) => fine.table((i) => (i === j ? 1 : 0), "int")), "int");
   const table = (g: (q: number) => number, elem: "int" | "fixed"): string => {
-    const perJ = [0, 1, 2, 3].map((j) => coarse.table((gi) => g(clampQ(qOf(gi, j))), "int"));
+    const perJ = [0, 1, 2, 3].map((j) => coarseTable((gi) => g(clampQ(qOf(gi, j))), "int"));
     const prod = product(b, onehot, stackRows(b, perJ, "int"), "int");
     return b.local("sum", [prod], { axis: 0 }, [{ elem, shape: [...b.info(x).shape] }])[0]!;
   };
-  return { m, exponent: (q) => exponent(clampQ(q)), table, qmin, qmax };
+  return { m, exponent: (q) => exponent(clampQ(q)), table, qmin, qmax, ...(sign ? { sign } : {}) };
 }
 
 export function range(lo: number, hi: number): number[] {

@@ -1,15 +1,16 @@
 // reciprocal 1/x and division a / b by a secret b. Range reduction (./normalize.ts) gives
 // x = m 2^e with m in [1/2, 1); a quadratic initial guess for 1/m (relative error 1.0e-2,
 // scripts/fit-approximations.ts) and one Newton step y <- y (2 - m y) (relative error ~1e-4)
-// give 1/m, then 1/x = (1/m) 2^-e by a product with the secret power of two. For signed x, one
-// comparison first gives |x| = x - 2 x [x < 0] and the sign is folded into the power of two.
-// Rounds (2 parties): positive 9 (normalise 5, t^2 1, Newton 2, scale 1); signed 13; a / d 13
-// (a is scaled by the power of two while the Newton step runs, then multiplied by 1/m).
+// give 1/m, then 1/x = (1/m) 2^-e by a product with the secret power of two. For signed x the
+// first batch of the range reduction also compares with 0 and with 1 - 2^p, which gives |x|'s
+// group and the sign at no extra round; the sign is folded into the power of two.
+// Rounds (2 parties): full range 14 (two batches 10, t^2 1, Newton 2, scale 1); a / d 14 (a is
+// scaled by the power of two while the Newton step runs, then multiplied by 1/m); softmax's
+// sums [1, C] 9 (one batch).
 // Valid for 2^-16 <= |x| < 2^15 (every non-zero fixed-point value); relative error ~1e-4
 // plus the output's own quantisation (1/x is a multiple of 2^-16).
 
 import type { PlanBuilder } from "../../builder.js";
-import { compareZero } from "../compare.js";
 import { RECIPROCAL_INIT } from "./coefficients.js";
 import { enc, flat, lincomb, mulFixed, polyPublic, powers, reshapeAs } from "./common.js";
 import { mulPow2, type NormalizeOptions, normalize, pow2Factor, scaleByPow2 } from "./normalize.js";
@@ -30,17 +31,12 @@ export function reciprocalPositive(b: PlanBuilder, x: string, opts: NormalizeOpt
   return scaleByPow2(b, n, mantissaReciprocal(b, n.m), (q) => -n.exponent(q), sign);
 }
 
-/** |x| and sign(x) (int +-1; +1 at 0) of flat x: one comparison (4 rounds). */
-function absSign(b: PlanBuilder, xf: string): { abs: string; sign: string } {
-  const r = compareZero(b, xf, { lt: true, zprod: true, bitElem: "int" });
-  return { abs: lincomb(b, [xf, r.zlt!], [1, -2], 0, "fixed"), sign: lincomb(b, [r.lt!], [-2], 1, "int") };
-}
-
-/** 1/x for secret fixed-point x of any sign (any shape). */
+/** 1/x for secret fixed-point x of any sign (any shape): the sign comes from the range
+ *  reduction's first batch of comparisons. */
 export function reciprocalSecret(b: PlanBuilder, x: string): string {
   const shape = [...b.info(x).shape];
-  const { abs, sign } = absSign(b, flat(b, x));
-  return reshapeAs(b, reciprocalPositive(b, abs, {}, sign), shape, "fixed");
+  const n = normalize(b, flat(b, x), { signed: true });
+  return reshapeAs(b, scaleByPow2(b, n, mantissaReciprocal(b, n.m), (q) => -n.exponent(q), n.sign), shape, "fixed");
 }
 
 /**
@@ -53,10 +49,9 @@ export function reciprocalSecret(b: PlanBuilder, x: string): string {
 export function divSecret(b: PlanBuilder, a: string, d: string, out: { elem: "fixed"; shape: number[] }): string {
   const dShape = [...b.info(d).shape];
   const N = out.shape.reduce((p, k) => p * k, 1);
-  const { abs, sign } = absSign(b, flat(b, d));
-  const n = normalize(b, abs);
+  const n = normalize(b, flat(b, d), { signed: true });
   const y = mantissaReciprocal(b, n.m);
-  const { G, H } = pow2Factor(b, n, (q) => -n.exponent(q), sign);
+  const { G, H } = pow2Factor(b, n, (q) => -n.exponent(q), n.sign);
   // bring the divisor's factors to the quotient's shape (free when no broadcasting)
   const wide = (v: string, lead: number[], elem: "int" | "fixed"): string => {
     const full = [...lead, ...out.shape];
