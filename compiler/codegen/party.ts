@@ -9,6 +9,7 @@
 import type { CodeBlockWriter } from "ts-morph";
 import type { LoopNode, OpenNode, Plan, PlanNode, SendNode, SourceRef, ValueInfo } from "../../runtime/plan/plan.js";
 import { DEALER_ITEMS, isDealerItem } from "../../runtime/protocols/spec/dealer-items.js";
+import { isLocalFn, LOCAL_FNS } from "../../runtime/protocols/spec/local-fns.js";
 import { literal, names } from "./literal.js";
 import { Namer, SourceLines } from "./names.js";
 
@@ -48,7 +49,7 @@ export interface PartyPart {
 }
 
 const ROLE: Record<string, string[]> = {
-  sub_pair: ["d", "e"],
+  sub_pair: ["e", "d"], // as the Beaver steps name them: e = x - a, d = y - b
   beaver_mul: ["product"],
   beaver_matmul: ["product"],
   beaver_square: ["square"],
@@ -57,6 +58,9 @@ const ROLE: Record<string, string[]> = {
   trunc_unmask: ["trunc"],
   trunc_mask: ["trunc_masked"],
 };
+
+/** Local functions whose name says it all (no note in the module). */
+const PLAIN_FNS = new Set(["add", "sub", "neg", "reshape", "flatten", "slice", "concat", "stack", "transpose", "sum", "broadcast_to"]);
 
 const ITEM_SHORT: Record<string, string> = { triple_mul: "triple", triple_matmul: "triple", triple_conv: "triple", square_pair: "square", trunc_pair: "trunc" };
 
@@ -84,6 +88,8 @@ class PartyProjection {
   private readonly inputs: PartyPart["inputs"] = [];
   private readonly traffic: PartyPart["traffic"] = { sent: new Map(), received: new Map(), dealerItems: 0 };
   private readonly others: string[];
+  /** Local functions and dealer items already explained once in this module. */
+  private readonly explained = new Set<string>();
   /** Whether this party runs a node at all (pure nodes only when something reads them). */
   private live: (n: PlanNode) => boolean = () => true;
 
@@ -221,6 +227,13 @@ class PartyProjection {
     return this.namer.fresh(`${stmt}_${role}`, "value");
   }
 
+  /** A note the first time a kind of step appears in the module. */
+  private explain(key: string, note: string | undefined): string | undefined {
+    if (note === undefined || this.explained.has(key)) return undefined;
+    this.explained.add(key);
+    return note;
+  }
+
   private define(id: string, name: string): string {
     this.vars.set(id, name);
     this.sizes.set(name, elements(this.info.get(id)?.shape ?? []));
@@ -334,10 +347,11 @@ class PartyProjection {
           return this.define(id, this.nameOf(node, id, role));
         });
         const attrs = this.attrs(node, node.fn);
+        const note = this.explain(`local ${node.fn}`, PLAIN_FNS.has(node.fn) || !isLocalFn(node.fn) ? undefined : `${node.fn}: ${LOCAL_FNS[node.fn]}`);
         const call = `rt.local(${JSON.stringify(node.fn)}, [${args.join(", ")}]${attrs ? `, ${attrs}` : ""});`;
         const defs = outs.filter((o) => o !== "");
         const lhs = defs.length === 0 ? "" : `const [${trimHoles(outs).join(", ")}] = `;
-        return { ...base, lines: [`${lhs}${call}`], defs, uses: args.filter((a) => a !== "undefined") };
+        return { ...base, ...(note ? { note } : {}), lines: [`${lhs}${call}`], defs, uses: args.filter((a) => a !== "undefined") };
       }
       case "dealer": {
         this.traffic.dealerItems += times;
@@ -350,7 +364,9 @@ class PartyProjection {
         const attrs = this.attrs(node, node.item);
         const defs = outs.filter((o) => o !== "");
         const lhs = defs.length === 0 ? "" : `const [${trimHoles(outs).join(", ")}] = `;
-        return { ...base, lines: [`${lhs}rt.dealer(${JSON.stringify(node.id)}, ${JSON.stringify(node.item)}${attrs ? `, ${attrs}` : ""});`], defs, uses: [] };
+        const doc = isDealerItem(node.item) ? DEALER_ITEMS[node.item].doc.split(/: attrs\b/)[0] : undefined;
+        const note = this.explain(`dealer ${node.item}`, doc ? `from the dealer, ${node.item}: ${doc}` : undefined);
+        return { ...base, ...(note ? { note } : {}), lines: [`${lhs}rt.dealer(${JSON.stringify(node.id)}, ${JSON.stringify(node.item)}${attrs ? `, ${attrs}` : ""});`], defs, uses: [] };
       }
       case "output": {
         if (!node.to.includes(me)) return undefined;
@@ -383,7 +399,8 @@ class PartyProjection {
         const xor = node.args.some((a) => this.info.get(a)?.kind === "binary") ? ", xor: true" : "";
         steps.push(`{ open: ${JSON.stringify(node.id)}, shares: [${shares.join(", ")}], sendTo: ${names(sendTo)}, receiveFrom: ${names(receiveFrom)}${xor} },${where(node)}`);
         if (receiveFrom.length > 0) {
-          const outs = node.out.map((id, k) => this.define(id, this.namer.fresh(`${shares[k]}_open`)));
+          const stmt = node.origin === "reveal" && node.src ? this.src.statementName(node.src.line) : undefined;
+          const outs = node.out.map((id, k) => this.define(id, this.namer.fresh(stmt !== undefined && node.out.length === 1 ? `${stmt}_opened` : `${shares[k]}_open`, "opened")));
           defs.push(...outs);
           results.push(outs);
         } else results.push([]);
@@ -517,7 +534,7 @@ class PartyProjection {
         w.writeLine(`// line ${s.src.line}${text ? `: ${text}` : ""}`);
       }
       if (s.kind === "code") {
-        if (s.note) w.writeLine(`// ${s.note}`);
+        if (s.note) for (const l of wrap(s.note, 96)) w.writeLine(`// ${l}`);
         for (const l of s.lines) w.writeLine(l);
         continue;
       }
@@ -538,6 +555,20 @@ class PartyProjection {
       at.line = undefined;
     }
   }
+}
+
+/** Split a comment into lines of at most `width` characters (at spaces). */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    if (line !== "" && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line === "" ? word : `${line} ${word}`;
+  }
+  if (line !== "") lines.push(line);
+  return lines;
 }
 
 function hasCarried(stmts: readonly Stmt[]): boolean {

@@ -58,6 +58,7 @@ declare module "node:url" { export function pathToFileURL(path: string): { href:
 `;
 
 let shared: Project | undefined;
+let generation = 0;
 
 function project(): Project {
   if (shared) return shared;
@@ -91,7 +92,7 @@ const blank = (w: CodeBlockWriter): void => {
   w.blankLine();
 };
 
-function partyFile(p: Project, plan: Plan, party: string, opts: GenerateOptions): SourceFile {
+function partyFile(p: Project, dir: string, plan: Plan, party: string, opts: GenerateOptions): SourceFile {
   const part = partyPart(plan, party, opts.source);
   const inputs = part.inputs.map((i) => i.name);
   const sent = [...part.traffic.sent].map(([peer, n]) => `${n} to ${peer}`).join(", ") || "none";
@@ -110,7 +111,7 @@ function partyFile(p: Project, plan: Plan, party: string, opts: GenerateOptions)
     `// next to ${plan.program}.plan.json. The runtime checks PLAN_HASH against that plan at start-up, and`,
     "// the TLS handshake refuses peers that run another plan.",
   ].join("\n");
-  const sf = p.createSourceFile(`/src/${party}.ts`, "", { overwrite: true });
+  const sf = p.createSourceFile(`${dir}/${party}.ts`, "", { overwrite: true });
   sf.addStatements([
     header,
     blank,
@@ -141,7 +142,7 @@ function partyFile(p: Project, plan: Plan, party: string, opts: GenerateOptions)
   return sf;
 }
 
-function dealerFile(p: Project, plan: Plan, opts: GenerateOptions): SourceFile {
+function dealerFile(p: Project, dir: string, plan: Plan, opts: GenerateOptions): SourceFile {
   const part = dealerPart(plan, opts.source);
   const from = opts.file ? ` (${opts.file})` : "";
   const header = [
@@ -156,7 +157,7 @@ function dealerFile(p: Project, plan: Plan, opts: GenerateOptions): SourceFile {
     `// Run it: node dealer.js --config parties.json (next to ${plan.program}.plan.json; PLAN_HASH is checked`,
     "// against it at start-up and in the TLS handshake).",
   ].join("\n");
-  const sf = p.createSourceFile(`/src/dealer.ts`, "", { overwrite: true });
+  const sf = p.createSourceFile(`${dir}/dealer.ts`, "", { overwrite: true });
   sf.addStatements([
     header,
     blank,
@@ -211,12 +212,32 @@ function commandLine(call: string, usage: string) {
   ];
 }
 
+/** Type errors of TypeScript sources checked as generated modules are (against the party API,
+ *  strict, no unused locals): for tests of the check itself. */
+export function typeErrors(sources: ReadonlyMap<string, string>): string[] {
+  const p = project();
+  for (const f of p.getSourceFiles("/src/**")) p.removeSourceFile(f);
+  const dir = `/src/g${++generation}`;
+  for (const [name, text] of sources) p.createSourceFile(`${dir}/${name}.ts`, text, { overwrite: true });
+  const out = p
+    .getPreEmitDiagnostics()
+    .filter((d) => d.getSourceFile()?.getFilePath().startsWith("/src/") ?? true)
+    .map((d) => {
+      const m = d.getMessageText();
+      return typeof m === "string" ? m : m.getMessageText();
+    });
+  for (const f of p.getSourceFiles("/src/**")) p.removeSourceFile(f);
+  return out;
+}
+
 /** Every module of a plan: one per party and the dealer's, checked and compiled. */
 export function generateModules(plan: Plan, opts: GenerateOptions = {}): Generated {
   const t0 = performance.now();
   const p = project();
   for (const f of p.getSourceFiles("/src/**")) p.removeSourceFile(f);
-  const files = [...plan.parties.map((party) => ({ role: party, sf: partyFile(p, plan, party, opts) })), { role: "dealer", sf: dealerFile(p, plan, opts) }];
+  // a fresh folder per generation: the language service caches emit output by file name
+  const dir = `/src/g${++generation}`;
+  const files = [...plan.parties.map((party) => ({ role: party, sf: partyFile(p, dir, plan, party, opts) })), { role: "dealer", sf: dealerFile(p, dir, plan, opts) }];
   const t1 = performance.now();
   const diagnostics = p.getPreEmitDiagnostics().filter((d) => d.getSourceFile()?.getFilePath().startsWith("/src/") ?? true);
   const t2 = performance.now();
@@ -226,10 +247,10 @@ export function generateModules(plan: Plan, opts: GenerateOptions = {}): Generat
   }
   const modules: GeneratedModule[] = [];
   for (const { role, sf } of files) {
-    const out = sf.getEmitOutput();
-    const js = out.getOutputFiles().find((f) => f.getFilePath().endsWith(".js"));
+    const out = p.emitToMemory({ targetSourceFile: sf });
+    const js = out.getFiles().find((f) => f.filePath.endsWith(`/${role}.js`));
     if (out.getEmitSkipped() || !js) throw new Error(`internal: codegen could not emit JavaScript for ${role}`);
-    modules.push({ role, fileName: role, ts: sf.getFullText(), js: js.getText() });
+    modules.push({ role, fileName: role, ts: sf.getFullText(), js: js.text });
   }
   const t3 = performance.now();
   return { modules, timings: { generateMs: t1 - t0, checkMs: t2 - t1, emitMs: t3 - t2 } };

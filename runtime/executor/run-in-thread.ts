@@ -9,7 +9,7 @@ import { DealerInbox, runDealer } from "../dealer/index.js";
 import type { Plan } from "../plan/plan.js";
 import { prepareRingKernels } from "../ring/index.js";
 import { PortTransport, type Transport } from "../transport/index.js";
-import { PartyExecutor, type ProfileEntry, type Progress } from "./executor.js";
+import { checkModule, PartyExecutor, type ProfileEntry, type Progress } from "./executor.js";
 import { mergeRounds, type PairTraffic, type RunResult } from "./run-in-process.js";
 import { checkDealerModule, moduleSchedule } from "./modules.js";
 import type { DealerModule, PartyModule } from "./party-api.js";
@@ -38,6 +38,8 @@ export async function runInThread(
 ): Promise<RunResult & { profiles?: Map<string, ProfileEntry[]>; cpu: { offlineMs: number; onlineMs: number } }> {
   checkPlan(plan);
   checkInputs(plan, inputs);
+  for (const [p, m] of options.modules?.parties ?? []) checkModule(m, plan, p); // before any channel opens
+  if (options.modules?.dealer) checkDealerModule(options.modules.dealer, plan);
   await prepareRingKernels(); // once per thread: the ring kernel probe (cached)
   const setup = makeSetup(plan);
   const t0 = performance.now();
@@ -45,7 +47,6 @@ export async function runInThread(
   const c0 = process.cpuUsage();
   const dealerTransport = new PortTransport("dealer", setup.ports.get("dealer")!, options.timeoutMs);
   const dealerModule = options.modules?.dealer;
-  if (dealerModule) checkDealerModule(dealerModule, plan);
   const dealer = runDealer(plan, setup.dealerSeeds, dealerTransport, dealerModule ? moduleSchedule(dealerModule) : undefined);
   dealerTransport.close();
   const transports = plan.parties.map((p) => {
