@@ -325,7 +325,7 @@ class PartyProjection {
           const what = this.plan.inputs.some((i) => i.party === node.owner && node.src && this.src.isInputDeclaration(node.src.line)) ? "an input" : "a private value";
           note = `my share of ${what} of ${node.owner}${node.src ? ` (line ${node.src.line})` : ""}: drawn from the seed I share with ${node.owner}`;
         } else if (node.owner === me) {
-          note = `my ${input ?? "value"} enters secret sharing: my share is it minus the others' seeded shares`;
+          note = `${input ?? value ?? "my value"} is secret-shared: my share is ${input ?? "it"} minus what the others draw from our shared seeds`;
         }
         const src = node.owner !== me && node.owner !== "public" ? {} : node.src ? { src: node.src } : {};
         return {
@@ -558,7 +558,7 @@ class PartyProjection {
 }
 
 /** Split a comment into lines of at most `width` characters (at spaces). */
-function wrap(text: string, width: number): string[] {
+export function wrap(text: string, width: number): string[] {
   const lines: string[] = [];
   let line = "";
   for (const word of text.split(" ")) {
