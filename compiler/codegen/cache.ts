@@ -60,19 +60,20 @@ function cacheRoot(): string {
 }
 
 /** The modules of `plan`, from the cache or made now. */
-export async function cachedModules(plan: Plan, opts: { source?: string; file?: string } = {}): Promise<CachedModules> {
+export async function cachedModules(plan: Plan, opts: { source?: string; file?: string; cacheDir?: string } = {}): Promise<CachedModules> {
   const t0 = performance.now();
   const key = createHash("sha256")
     .update(`${plan.hash}\0${opts.file ?? ""}\0${opts.source ?? ""}\0${generatorFingerprint()}`)
     .digest("hex")
     .slice(0, 32);
-  const root = cacheRoot();
+  const root = opts.cacheDir ?? cacheRoot();
+  mkdirSync(root, { recursive: true });
   const dir = join(root, key);
   const roles = [...plan.parties, "dealer"];
   if (roles.every((r) => existsSync(join(dir, `${r}.js`)))) return { dir, hit: true, ms: performance.now() - t0 };
   const { generateModules } = await import("./project.js");
   const { writeModules } = await import("./write.js");
-  const generated = generateModules(plan, opts);
+  const generated = generateModules(plan, { ...(opts.source !== undefined ? { source: opts.source } : {}), ...(opts.file !== undefined ? { file: opts.file } : {}) });
   const tmp = mkdtempSync(join(root, `${key}.tmp-`));
   writeModules(generated.modules, tmp);
   try {
