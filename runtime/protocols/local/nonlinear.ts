@@ -21,6 +21,18 @@ function intAttr(fn: string, attrs: Record<string, unknown>, name: string, dflt?
   return BigInt.asUintN(64, BigInt(v));
 }
 
+const MINUS_ONE = BigInt.asUintN(64, -1n);
+
+/** acc += w x (mod 2^64), with the common weights 1 and -1 as an addition and a subtraction
+ *  (a 64 x 64-bit BigInt product is far slower than a truncated sum). */
+function accumulate(acc: BigUint64Array, x: BigUint64Array, w: bigint, off = 0): void {
+  const n = acc.length;
+  if (w === 0n) return;
+  if (w === 1n) for (let i = 0; i < n; i++) acc[i] = BigInt.asUintN(64, acc[i]! + x[off + i]!);
+  else if (w === MINUS_ONE) for (let i = 0; i < n; i++) acc[i] = BigInt.asUintN(64, acc[i]! - x[off + i]!);
+  else for (let i = 0; i < n; i++) acc[i] = BigInt.asUintN(64, acc[i]! + w * x[off + i]!);
+}
+
 /** sum_k w_k x_k + party0(constant). */
 export const nl_lincomb: LocalFn = (ctx, args, attrs) => {
   const w = intList("nl_lincomb", attrs, "weights");
@@ -31,12 +43,7 @@ export const nl_lincomb: LocalFn = (ctx, args, attrs) => {
   const c = ctx.index === 0 ? intAttr("nl_lincomb", attrs, "constant", 0) : 0n;
   const out = new BigUint64Array(n);
   if (c !== 0n) out.fill(c);
-  xs.forEach((x, k) => {
-    const wk = w[k]!;
-    const d = x.data;
-    if (wk === 1n) for (let i = 0; i < n; i++) out[i] = BigInt.asUintN(64, out[i]! + d[i]!);
-    else if (wk !== 0n) for (let i = 0; i < n; i++) out[i] = BigInt.asUintN(64, out[i]! + wk * d[i]!);
-  });
+  xs.forEach((x, k) => accumulate(out, x.data, w[k]!));
   return [{ data: out, shape: [...xs[0]!.shape] }];
 };
 
@@ -51,13 +58,7 @@ export const nl_rows: LocalFn = (ctx, args, attrs) => {
   const c = ctx.index === 0 ? intAttr("nl_rows", attrs, "constant", 0) : 0n;
   const out = new BigUint64Array(n);
   if (c !== 0n) out.fill(c);
-  const d = x.data;
-  for (let k = 0; k < rows; k++) {
-    const wk = w[k]!;
-    if (wk === 0n) continue;
-    const base = k * n;
-    for (let i = 0; i < n; i++) out[i] = BigInt.asUintN(64, out[i]! + wk * d[base + i]!);
-  }
+  for (let k = 0; k < rows; k++) accumulate(out, x.data, w[k]!, k * n);
   return [{ data: out, shape: rest }];
 };
 
@@ -73,8 +74,9 @@ export const nl_affine_rows: LocalFn = (ctx, args, attrs) => {
   const first = ctx.index === 0;
   w.forEach((wk, k) => {
     const c = first ? cs[k]! : 0n;
-    const base = k * n;
-    for (let i = 0; i < n; i++) out[base + i] = BigInt.asUintN(64, wk * d[i]! + c);
+    const row = out.subarray(k * n, (k + 1) * n);
+    if (c !== 0n) row.fill(c);
+    accumulate(row, d, wk);
   });
   return [{ data: out, shape: [w.length, ...x.shape] }];
 };

@@ -14,9 +14,9 @@
 // product with 0 is 0). Coefficients: scripts/fit-approximations.ts.
 
 import type { PlanBuilder } from "../../builder.js";
-import { compareZero } from "../compare.js";
 import { SIGMOID_SEGMENTS, TANH_SEGMENTS } from "./coefficients.js";
-import { affineRows, COEF_BITS, enc, flat, lincomb, polySecret, powers, product, reshapeAs, rowsComb, trunc } from "./common.js";
+import { thresholdBits } from "./thresholds.js";
+import { COEF_BITS, enc, flat, lincomb, polySecret, powers, product, reshapeAs, rowsComb, trunc } from "./common.js";
 import { lookup } from "./lookup.js";
 
 export interface SegmentFunction {
@@ -50,13 +50,12 @@ export function segmentFunction(b: PlanBuilder, x: string, fn: SegmentFunction):
     Array.from({ length: fn.degree + 1 }, (_, k) => ({ values: fn.polys.map((c) => enc(c[k] ?? 0, COEF_BITS)), elem: "int" as const })),
   );
   const p = polySecret(b, coefs, powers(b, u, fn.degree));
-  // saturation: rows [x - T, -T - x] < 0 are [x < T] and [x > -T]
+  // saturation, one comparison batch (./thresholds.ts): rows [x < T] and [x < 1 - T] = [x <= -T]
   const T = enc(fn.saturate.at, f);
-  const z = affineRows(b, xf, [1, -1], [-T, -T], "fixed");
-  const lt = compareZero(b, z, { lt: true, bitElem: "int" }).lt!;
-  const inRange = rowsComb(b, lt, [1, 1], -1, "int");
+  const lt = thresholdBits(b, xf, [T, 1 - T]);
+  const inRange = rowsComb(b, lt, [1, -1], 0, "int");
   const [hi, lo] = [enc(fn.saturate.hi, f), enc(fn.saturate.lo, f)];
-  const outside = rowsComb(b, lt, [-hi, -lo], hi + lo, "fixed");
+  const outside = rowsComb(b, lt, [-hi, lo], hi, "fixed");
   const kept = product(b, inRange, p, "fixed");
   return reshapeAs(b, lincomb(b, [kept, outside], [1, 1], 0, "fixed"), shape, "fixed");
 }
