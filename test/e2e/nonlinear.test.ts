@@ -76,6 +76,7 @@ const CASES: { fn: string; expr: string; values: number[]; tol: Tol; extra?: str
   { fn: "sqrt", expr: "sqrt(s)", values: [0, ...geo(1e-2, 1e4, 63)], tol: rel(1e-3, 1e-4) },
   { fn: "inv_sqrt", expr: "inv_sqrt(s)", values: geo(1e-2, 1e4, 64), tol: rel(1e-3, 1e-4) },
   { fn: "softmax", expr: "softmax(reshape(s, 8, 8), axis = 1)", values: lin(-20, 20, 64).map((v, i) => v * ((i * 37) % 5)), tol: abs(1e-3) },
+  { fn: "softmax_axis0", expr: "softmax(reshape(s, 8, 8), axis = 0)", values: lin(-20, 20, 64).map((v, i) => v * ((i * 37) % 5)), tol: abs(1e-3) },
   { fn: "log_softmax", expr: "log_softmax(reshape(s, 8, 8))", values: lin(-20, 20, 64).map((v, i) => v * ((i * 37) % 5)), tol: abs(1e-3) },
 ];
 
