@@ -149,10 +149,9 @@ test("losses without a secret protocol are a clear 'not yet supported' error; no
   h.reveal(h.op("sigmoid", [h.op("add", [hx, hy])]), "s");
   h.reveal(h.op("exp", [h.op("sub", [hx, hy])]), "e");
   const secret = compiled(h);
-  t.deepEqual(
-    [...new Set(of(secret, "dealer").map((n) => n.item))].sort(),
-    ["compare", "nl_onehot", "triple_mul"],
-  );
+  const items = new Set(of(secret, "dealer").map((n) => n.item));
+  for (const item of ["compare", "nl_onehot", "triple_mul"]) t.true(items.has(item), `a ${item} dealer item`);
+  t.false(of(secret, "clear").some((n) => n.op === "sigmoid" || n.op === "exp"));
   // The same sigmoid on alice's own data alone compiles to clear work at alice.
   const g = new ProgramFixture("nl2", ["alice", "bob"]);
   const gx = g.input("alice", "x", "fixed", [3]);
