@@ -1,12 +1,20 @@
-// The one diagnostics catalogue: syntax codes (grammar/codes.ts, E00xx) and checker codes
-// (compiler/check/codes.ts, E01xx and up), for `mpc explain` and the error reference in
+// The one diagnostics catalogue: syntax codes (grammar/codes.ts, E00xx), checker codes
+// (compiler/check/codes.ts, E01xx-E09xx), compiler-middle codes (compiler/ir/codes.ts, E10xx)
+// and autodiff codes (compiler/autodiff/codes.ts, E11xx/W11xx), for `mpc explain` and the error reference in
 // docs/language.md (scripts/gen-error-docs.ts). Only text lives here.
 
 import type { CatalogueEntry } from "../grammar/diagnostic.js";
 import { SYNTAX_CATALOGUE } from "../grammar/codes.js";
+import { AUTODIFF_CATALOGUE } from "./autodiff/codes.js";
 import { CHECK_CATALOGUE } from "./check/codes.js";
+import { MIDDLE_CATALOGUE } from "./ir/codes.js";
 
-export const CATALOGUE: readonly CatalogueEntry[] = [...SYNTAX_CATALOGUE, ...CHECK_CATALOGUE].sort((a, b) => a.code.localeCompare(b.code));
+export const CATALOGUE: readonly CatalogueEntry[] = [
+  ...SYNTAX_CATALOGUE,
+  ...CHECK_CATALOGUE,
+  ...MIDDLE_CATALOGUE,
+  ...AUTODIFF_CATALOGUE,
+].sort((a, b) => a.code.localeCompare(b.code));
 
 /** Look a code up: `E0100`, `e0100` and `100` all find E0100. */
 export function findEntry(code: string): CatalogueEntry | undefined {

@@ -71,8 +71,9 @@ test("feature_aggregation: 10 epochs of logistic regression on standardised join
   let b = 0;
   for (let epoch = 0; epoch < 10; epoch++) {
     const err = x.map((r, i) => 1 / (1 + Math.exp(-(r.reduce((s, v, j) => s + v * w[j]!, 0) + b))) - y[i]!);
-    w = w.map((wj, j) => wj - (0.5 / 569) * x.reduce((s, r, i) => s + r[j]! * err[i]!, 0));
-    b -= 0.5 * (err.reduce((s, e) => s + e, 0) / 569);
+    // Learning rate 1.0, as in the program (the benchmark workload).
+    w = w.map((wj, j) => wj - (1.0 / 569) * x.reduce((s, r, i) => s + r[j]! * err[i]!, 0));
+    b -= 1.0 * (err.reduce((s, e) => s + e, 0) / 569);
   }
   const gotW = Array.from(out.get("w")!.value.data);
   const gotB = out.get("b")!.value.data[0]!;
