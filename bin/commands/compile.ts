@@ -12,7 +12,7 @@ import { planToText } from "../../compiler/emit/text.js";
 import { generateModules } from "../../compiler/codegen/project.js";
 import { writeModules } from "../../compiler/codegen/write.js";
 
-const USAGE = "usage: mpc compile FILE -o DIR [--expand-loops] [--no-svg] [--print] [--no-modules]";
+const USAGE = "usage: mpc compile FILE -o DIR [--expand-loops] [--no-svg] [--print]";
 const HELP = `${USAGE}
 
 Compile an .mpc program to its protocol plan and write, in DIR:
