@@ -386,7 +386,9 @@ class PartyProjection {
     const defs: string[] = [];
     const sendPeers = new Set<string>();
     const receivePeers = new Set<string>();
-    const lines = new Set(group.map((n) => n.src?.line));
+    // the program lines of the steps this party takes part in (the others' are not its business)
+    const mine = group.filter((n) => n.kind === "open" || n.from === me || n.to.includes(me));
+    const lines = new Set(mine.map((n) => n.src?.line));
     const where = (n: PlanNode): string => (lines.size > 1 && n.src ? ` // line ${n.src.line}` : "");
     for (const node of group) {
       if (node.kind === "open") {
@@ -434,7 +436,7 @@ class PartyProjection {
     const call = `await rt.round(${r}, [`;
     const lhs = results.some((x) => x.length > 0) ? `const [${trimTrailingEmpty(results).map((x) => `[${x.join(", ")}]`).join(", ")}] = ` : "";
     const text = steps.length === 0 ? [`${lhs}${call}]);`] : [`${lhs}${call}`, ...steps.map((s) => `  ${s}`), "]);"];
-    const src = group.find((n) => n.src)?.src;
+    const src = mine.find((n) => n.src)?.src;
     return { kind: "code", ...(src ? { src } : {}), note: `round ${r}: ${what}`, lines: text, defs, uses };
   }
 

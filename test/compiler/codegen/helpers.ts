@@ -11,7 +11,7 @@ import { pathToFileURL } from "node:url";
 import { MessageChannel, type MessagePort } from "node:worker_threads";
 import { generateModules, type Generated } from "../../../compiler/codegen/project.js";
 import { writeModules } from "../../../compiler/codegen/write.js";
-import { compileFile } from "../../../compiler/pipeline.js";
+import { compileFile, compileSource } from "../../../compiler/pipeline.js";
 import type { CompileResult } from "../../../compiler/pipeline.js";
 import type { ClearTensor } from "../../../runtime/clear/index.js";
 import { DealerInbox, runDealer } from "../../../runtime/dealer/index.js";
@@ -45,11 +45,18 @@ export function example(name: string): Promise<Example> {
   return p;
 }
 
-async function load(name: string): Promise<Example> {
-  const file = join("programs", `${name}.mpc`);
-  const compiled = compileFile(join(ROOT, file));
+/** The same for a program given as text, with its inputs. */
+export function exampleFromSource(name: string, source: string, inputs: Map<string, ClearTensor>): Promise<Example> {
+  let p = cache.get(name);
+  if (!p) cache.set(name, (p = load(name, { source, inputs })));
+  return p;
+}
+
+async function load(name: string, given?: { source: string; inputs: Map<string, ClearTensor> }): Promise<Example> {
+  const file = given ? `${name}.mpc` : join("programs", `${name}.mpc`);
+  const compiled = given ? compileSource(given.source, file) : compileFile(join(ROOT, file));
   const plan = compiled.plan!;
-  const inputs = loadInputs(resolveInputs(join(ROOT, file), plan.program, plan.inputs, []), { fixedBound: fixedBound(plan.precision) });
+  const inputs = given?.inputs ?? loadInputs(resolveInputs(join(ROOT, file), plan.program, plan.inputs, []), { fixedBound: fixedBound(plan.precision) });
   const generated = generateModules(plan, { source: compiled.source ?? "", file });
   const dir = mkdtempSync(join(tmpdir(), `mpc-codegen-${name}-`));
   writeModules(generated.modules, dir);
