@@ -14,18 +14,8 @@ export function elementCount(shape: readonly number[]): number {
   return shape.reduce((p, d) => p * d, 1);
 }
 
-/** NumPy broadcasting: align at the right; each pair equal or one of them 1. */
-export function broadcast(a: readonly number[], b: readonly number[]): number[] | undefined {
-  const n = Math.max(a.length, b.length);
-  const out = new Array<number>(n);
-  for (let i = 1; i <= n; i++) {
-    const x = a[a.length - i] ?? 1;
-    const y = b[b.length - i] ?? 1;
-    if (x !== y && x !== 1 && y !== 1) return undefined;
-    out[n - i] = x === 1 ? y : x;
-  }
-  return out;
-}
+/** NumPy broadcasting (the one rule compiler and runtime share); undefined if incompatible. */
+export { broadcastShapes as broadcast } from "../../runtime/plan/shape.js";
 
 /** The first (rightmost) pair of dimensions that does not broadcast, for the hint. */
 export function broadcastConflict(a: readonly number[], b: readonly number[]): { axis: number; x: number; y: number } | undefined {

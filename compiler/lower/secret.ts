@@ -21,6 +21,7 @@ import {
 } from "../../runtime/protocols/spec/linear.js";
 import type { ShareLinearOp } from "../../runtime/protocols/spec/linear.js";
 import type { ElemType } from "../../runtime/plan/plan.js";
+import { broadcastOrThrow } from "../../runtime/plan/shape.js";
 import type { IrNode } from "../ir/graph.js";
 import { lowerCompareOp } from "./compare.js";
 import { lowerConvOp } from "./conv.js";
@@ -74,7 +75,7 @@ export function lowerSecretOp(b: PlanBuilder, n: IrNode, args: string[], consts:
       // select(c, a, b) = b + c * (a - b): local when c is public, one Beaver product if not.
       const a = sharesAs(b, y, n.elem);
       const e = sharesAs(b, z, n.elem);
-      const d = linearSecret(b, "sub", [a, e], {}, { elem: n.elem, shape: broadcast(b.info(a).shape, b.info(e).shape) });
+      const d = linearSecret(b, "sub", [a, e], {}, { elem: n.elem, shape: broadcastOrThrow(b.info(a).shape, b.info(e).shape) });
       const m = isShares(x) ? mulSecret(b, d, x, out) : mulPublic(b, d, x, out);
       return linear("add", [e, m]);
     }
@@ -121,17 +122,6 @@ function clearAs(b: PlanBuilder, c: string, elem: ElemType): string {
   const i = b.info(c);
   if (i.elem === elem || elem !== "fixed") return c;
   return b.clear("cast", [c], { to: elem }, i.holders, { elem, shape: i.shape });
-}
-
-function broadcast(a: readonly number[], c: readonly number[]): number[] {
-  const n = Math.max(a.length, c.length);
-  const out: number[] = [];
-  for (let i = 1; i <= n; i++) {
-    const x = a[a.length - i] ?? 1;
-    const y = c[c.length - i] ?? 1;
-    out.unshift(x === 1 ? y : x);
-  }
-  return out;
 }
 
 /** x @ y with at least one secret side. 1-D operands are made 2-D first ([k] -> [1, k] on the

@@ -6,6 +6,8 @@
 // Element types: a ClearTensor carries no element type. `int` and `bool` values are float64
 // numbers that happen to be integral (bool is 0/1); integers stay exact up to 2^53.
 
+import { broadcastShapes as broadcastPair } from "../plan/shape.js";
+
 export interface ClearTensor {
   /** Row-major values. */
   data: Float64Array;
@@ -77,17 +79,11 @@ export function normAxis(op: string, axis: number, rank: number): number {
 
 /** The NumPy broadcast of two or more shapes. */
 export function broadcastShapes(op: string, ...shapes: (readonly number[])[]): number[] {
-  const rank = Math.max(0, ...shapes.map((s) => s.length));
-  const out = new Array<number>(rank).fill(1);
+  let out: number[] = [];
   for (const s of shapes) {
-    for (let i = 0; i < s.length; i++) {
-      const o = rank - s.length + i;
-      const d = s[i]!;
-      if (out[o] === 1) out[o] = d;
-      else if (d !== 1 && d !== out[o]) {
-        throw new ClearOpError(op, `cannot broadcast shapes ${shapes.map(showShape).join(" and ")}`);
-      }
-    }
+    const next = broadcastPair(out, s);
+    if (!next) throw new ClearOpError(op, `cannot broadcast shapes ${shapes.map(showShape).join(" and ")}`);
+    out = next;
   }
   return out;
 }

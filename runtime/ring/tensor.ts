@@ -118,20 +118,9 @@ export function strides(shape: readonly number[]): number[] {
   return s;
 }
 
-/** NumPy broadcast shape of two shapes; throws a RangeError naming both if incompatible. */
-export function broadcastShapes(a: readonly number[], b: readonly number[]): number[] {
-  const n = Math.max(a.length, b.length);
-  const out = new Array<number>(n);
-  for (let i = 0; i < n; i++) {
-    const da = a[a.length - n + i] ?? 1;
-    const db = b[b.length - n + i] ?? 1;
-    if (da !== db && da !== 1 && db !== 1) {
-      throw new RangeError(`shapes [${a.join(", ")}] and [${b.join(", ")}] do not broadcast`);
-    }
-    out[i] = da === 1 ? db : da;
-  }
-  return out;
-}
+/** NumPy broadcast shape of two shapes (the shared rule); throws a RangeError naming both if
+ *  incompatible. */
+export { broadcastOrThrow as broadcastShapes } from "../plan/shape.js";
 
 /** Strides of `shape` seen through the broadcast `target` (0 where a dimension is repeated). */
 export function broadcastStrides(shape: readonly number[], target: readonly number[]): number[] {

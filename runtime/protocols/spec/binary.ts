@@ -28,6 +28,7 @@
 //                             a2b then b2aBits, 7 + 1 rounds (radix 2) or 4 + 1 (radix 4).
 // Never opens anything but uniformly masked values.
 
+import { broadcastOrThrow } from "../../plan/shape.js";
 import type { PlanBuilder, OutSpec } from "../builder.js";
 import { planPoly, type Gf2Poly, type PolyPlan } from "./binary-tables.js";
 
@@ -39,7 +40,7 @@ function shapeOf(b: PlanBuilder, x: string): number[] {
 
 /** x ^ y; if either is clear or opened (a public ring value), party 0 XORs it in. */
 export function xorBinary(b: PlanBuilder, x: string, y: string): string {
-  const shape = broadcastShape(shapeOf(b, x), shapeOf(b, y));
+  const shape = broadcastOrThrow(shapeOf(b, x), shapeOf(b, y));
   return b.local("bin_xor", [x, y], {}, [binarySpec(shape)])[0]!;
 }
 
@@ -139,15 +140,4 @@ export function bitDecompose(b: PlanBuilder, x: string, nBits: number, opts: A2b
     a2b(b, x, opts),
     Array.from({ length: nBits }, (_, i) => i),
   );
-}
-
-function broadcastShape(a: readonly number[], c: readonly number[]): number[] {
-  const n = Math.max(a.length, c.length);
-  const out: number[] = [];
-  for (let i = 1; i <= n; i++) {
-    const x = a[a.length - i] ?? 1;
-    const y = c[c.length - i] ?? 1;
-    out.unshift(x === 1 ? y : x);
-  }
-  return out;
 }

@@ -48,6 +48,7 @@
 
 import type { OutSpec, PlanBuilder, ValueSpec } from "../builder.js";
 import type { ElemType } from "../../plan/plan.js";
+import { broadcastOrThrow } from "../../plan/shape.js";
 import { mulSecret } from "./arithmetic.js";
 import { applyPoly, polyBinary } from "./binary.js";
 import { BINARY_OUTPUTS, compareLayout, compareLevels, GROUP, vbitsLayout, wordsFor } from "./binary-tables.js";
@@ -209,7 +210,7 @@ export function b2aVertical(b: PlanBuilder, bits: string, n: number, shape: numb
 /** x - y on additive shares of the same element type (broadcasting). */
 function diff(b: PlanBuilder, x: string, y: string): string {
   const xi = b.info(x);
-  const shape = broadcast(xi.shape, b.info(y).shape);
+  const shape = broadcastOrThrow(xi.shape, b.info(y).shape);
   return b.local("sub", [x, y], {}, [{ elem: xi.elem, shape }])[0]!;
 }
 
@@ -279,9 +280,9 @@ export function minPair(b: PlanBuilder, x: string, y: string): string {
 export function selectSecret(b: PlanBuilder, c: string, x: string, y: string): string {
   const d = diff(b, x, y);
   const di = b.info(d);
-  const shape = broadcast(di.shape, b.info(c).shape);
+  const shape = broadcastOrThrow(di.shape, b.info(c).shape);
   const m = mulSecret(b, d, c, { elem: di.elem, shape });
-  return b.local("add", [y, m], {}, [{ elem: di.elem, shape: broadcast(b.info(y).shape, shape) }])[0]!;
+  return b.local("add", [y, m], {}, [{ elem: di.elem, shape: broadcastOrThrow(b.info(y).shape, shape) }])[0]!;
 }
 
 /** clip(x, lo, hi) = x + relu(lo - x) - relu(x - hi) for public lo <= hi (`lo`, `hi` clear
@@ -427,15 +428,4 @@ export function minReduce(b: PlanBuilder, x: string, axis: number | undefined, k
  *  ties go to the first index, as the plaintext reference (runtime/clear argmax). */
 export function argmaxReduce(b: PlanBuilder, x: string, axis: number | undefined): string {
   return treeReduce(b, x, axis, false, "argmax");
-}
-
-function broadcast(a: readonly number[], c: readonly number[]): number[] {
-  const n = Math.max(a.length, c.length);
-  const out: number[] = [];
-  for (let i = 1; i <= n; i++) {
-    const x = a[a.length - i] ?? 1;
-    const y = c[c.length - i] ?? 1;
-    out.unshift(x === 1 ? y : x);
-  }
-  return out;
 }

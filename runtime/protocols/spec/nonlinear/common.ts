@@ -12,6 +12,7 @@
 
 import type { PlanBuilder, ValueSpec } from "../../builder.js";
 import type { ElemType } from "../../../plan/plan.js";
+import { broadcastOrThrow } from "../../../plan/shape.js";
 import { truncate } from "../arithmetic.js";
 
 export const numel = (s: readonly number[]): number => s.reduce((a, d) => a * d, 1);
@@ -87,7 +88,7 @@ export function trunc(b: PlanBuilder, x: string, bits: number, elem: ElemType): 
 export function product(b: PlanBuilder, x: string, y: string, elem: ElemType): string {
   const xi = b.info(x);
   const yi = b.info(y);
-  const out = broadcast(xi.shape, yi.shape);
+  const out = broadcastOrThrow(xi.shape, yi.shape);
   const same = sameShape(xi.shape, out) && sameShape(yi.shape, out);
   const attrs = same ? { shape: out } : { a: xi.shape, b: yi.shape, c: out };
   const [ta, tb, tc] = b.dealer("triple_mul", attrs, [spec(xi.elem, xi.shape), spec(yi.elem, yi.shape), spec(elem, out)]);
@@ -158,15 +159,4 @@ export function polySecret(b: PlanBuilder, coefs: string[], pw: string[]): strin
 
 function sameShape(a: readonly number[], c: readonly number[]): boolean {
   return a.length === c.length && a.every((d, i) => d === c[i]);
-}
-
-export function broadcast(a: readonly number[], c: readonly number[]): number[] {
-  const n = Math.max(a.length, c.length);
-  const out: number[] = [];
-  for (let i = 1; i <= n; i++) {
-    const x = a[a.length - i] ?? 1;
-    const y = c[c.length - i] ?? 1;
-    out.unshift(x === 1 ? y : x);
-  }
-  return out;
 }
