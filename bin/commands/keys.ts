@@ -9,6 +9,7 @@
 import { checkFile } from "../../compiler/frontend.js";
 import { renderDiagnostics, UserError } from "../../grammar/diagnostic.js";
 import { issueDeployment, issueSelfSigned } from "../../runtime/transport/keys.js";
+import { FlagReader, UsageError } from "../args.js";
 
 const USAGE =
   "usage: mpc keys --out DIR (--parties a,b,... | FILE.mpc) [--host [NAME=]HOST]... [--base-port N] [--keep-ca-key] [--days N] [--force]\n" +
@@ -33,8 +34,6 @@ Make the TLS keys of a deployment of separate processes or hosts (see docs/netwo
 Writes DIR/ca.crt, DIR/<endpoint>.key (0600) and .crt for every party and the dealer, and
 DIR/parties.json. Give each organisation parties.json, ca.crt and ONLY its own .key.`;
 
-class UsageError extends Error {}
-
 export async function main(argv: string[]): Promise<number> {
   let out: string | undefined;
   let partiesFlag: string | undefined;
@@ -47,49 +46,36 @@ export async function main(argv: string[]): Promise<number> {
   let force = false;
   const files: string[] = [];
   try {
-    for (let i = 0; i < argv.length; i++) {
-      const arg = argv[i]!;
-      const eq = arg.startsWith("--") ? arg.indexOf("=") : -1;
-      const flag = eq > 0 ? arg.slice(0, eq) : arg;
-      const value = (): string => {
-        if (eq > 0) return arg.slice(eq + 1);
-        const v = argv[++i];
-        if (v === undefined) throw new UsageError(`${flag} needs a value`);
-        return v;
-      };
-      const int = (lo: number, hi: number): number => {
-        const v = value();
-        const n = Number(v);
-        if (!/^\d+$/.test(v) || n < lo || n > hi) throw new UsageError(`${flag} takes an integer from ${lo} to ${hi}, got '${v}'`);
-        return n;
-      };
-      switch (flag) {
+    const r = new FlagReader(argv);
+    while (r.next()) {
+      const arg = r.arg;
+      switch (r.flag) {
         case "--help":
         case "-h":
           console.log(HELP);
           return 0;
         case "--out":
         case "-o":
-          out = value();
+          out = r.value();
           break;
         case "--parties":
-          partiesFlag = value();
+          partiesFlag = r.value();
           break;
         case "--self":
-          self = value();
+          self = r.value();
           break;
         case "--host": {
-          const v = value();
+          const v = r.value();
           const eq = v.indexOf("=");
           if (eq > 0) hosts[v.slice(0, eq)] = v.slice(eq + 1);
           else host = v;
           break;
         }
         case "--base-port":
-          basePort = int(1, 65535);
+          basePort = r.int(1, 65535);
           break;
         case "--days":
-          days = int(1, 3650);
+          days = r.int(1, 3650);
           break;
         case "--keep-ca-key":
           keepCaKey = true;

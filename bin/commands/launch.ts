@@ -21,6 +21,7 @@ import { formatTensor, resolveInputs, writeOutput } from "../../runtime/io/index
 import type { Plan } from "../../runtime/plan/plan.js";
 import { checkParties, DEALER, loadConfig } from "../../runtime/transport/config.js";
 import { issueDeployment } from "../../runtime/transport/keys.js";
+import { FlagReader, oneProgramFile, UsageError } from "../args.js";
 
 const USAGE =
   "usage: mpc launch FILE [--parties-config parties.json] [--input party.name=PATH]... [--out DIR] [--latency MS] [--bandwidth MBIT]\n" +
@@ -60,41 +61,28 @@ interface Args {
   timeoutS: number;
 }
 
-class UsageError extends Error {}
-
 function parse(argv: string[]): Args | "help" {
   const files: string[] = [];
   const a: Omit<Args, "file"> = { inputs: [], json: false, verbose: false, keepKeys: false, pass: [], connectTimeoutS: 30, timeoutS: 120 };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const eq = arg.startsWith("--") ? arg.indexOf("=") : -1;
-    const flag = eq > 0 ? arg.slice(0, eq) : arg;
-    const value = (): string => {
-      if (eq > 0) return arg.slice(eq + 1);
-      const v = argv[++i];
-      if (v === undefined) throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
-    const num = (positive: boolean): string => {
-      const v = value();
-      if (!/^\d+(\.\d+)?$/.test(v) || (positive && !(Number(v) > 0))) throw new UsageError(`${flag} takes a ${positive ? "positive" : "non-negative"} number, got '${v}'`);
-      return v;
-    };
+  const r = new FlagReader(argv);
+  while (r.next()) {
+    const flag = r.flag;
+    const num = (positive: boolean): string => r.decimal(positive);
     switch (flag) {
       case "--help":
       case "-h":
         return "help";
       case "--parties-config":
       case "--config":
-        a.config = value();
+        a.config = r.value();
         break;
       case "--input":
       case "-i":
-        a.inputs.push(value());
+        a.inputs.push(r.value());
         break;
       case "--out":
       case "-o":
-        a.out = value();
+        a.out = r.value();
         break;
       case "--latency":
         a.pass.push(flag, num(false));
@@ -121,12 +109,11 @@ function parse(argv: string[]): Args | "help" {
         a.keepKeys = true;
         break;
       default:
-        if (arg.startsWith("-") && arg !== "-") throw new UsageError(`unknown option '${arg}'`);
-        files.push(arg);
+        r.positional(files);
     }
   }
-  if (files.length !== 1) throw new UsageError(files.length === 0 ? "no program file given" : `give exactly one program file, got ${files.length}`);
-  return { file: files[0]!, ...a };
+  const file = oneProgramFile(files);
+  return { file, ...a };
 }
 
 /** How to start `mpc` as a child: the compiled entry, or from source through tsx. */

@@ -17,6 +17,7 @@ import { fixedBound } from "../../runtime/fixed/index.js";
 import { formatTensor, loadInputs, resolveInputs, writeOutput } from "../../runtime/io/index.js";
 import { DEALER, loadConfig } from "../../runtime/transport/config.js";
 import { TransportError } from "../../runtime/transport/transport.js";
+import { FlagReader, oneProgramFile, UsageError } from "../args.js";
 
 export const NETWORK_USAGE =
   "usage: mpc run FILE --party NAME --config parties.json [--input NAME.input=PATH]... [--out DIR] [network options]\n" +
@@ -50,47 +51,33 @@ interface Args {
   net: Omit<NetworkOptions, "config">;
 }
 
-class UsageError extends Error {}
-
 function parse(argv: string[]): Args | "help" {
   const files: string[] = [];
   const a: Omit<Args, "file"> = { dealer: false, inputs: [], json: false, progress: false, verbose: false, warmUp: false, net: {} };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const eq = arg.startsWith("--") ? arg.indexOf("=") : -1;
-    const flag = eq > 0 ? arg.slice(0, eq) : arg;
-    const value = (): string => {
-      if (eq > 0) return arg.slice(eq + 1);
-      const v = argv[++i];
-      if (v === undefined) throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
-    const num = (positive: boolean): number => {
-      const v = value();
-      const x = Number(v);
-      if (!/^\d+(\.\d+)?$/.test(v) || (positive && !(x > 0))) throw new UsageError(`${flag} takes a ${positive ? "positive" : "non-negative"} number, got '${v}'`);
-      return x;
-    };
+  const r = new FlagReader(argv);
+  while (r.next()) {
+    const flag = r.flag;
+    const num = (positive: boolean): number => Number(r.decimal(positive));
     switch (flag) {
       case "--help":
       case "-h":
         return "help";
       case "--party":
-        a.party = value();
+        a.party = r.value();
         break;
       case "--dealer":
         a.dealer = true;
         break;
       case "--config":
-        a.config = value();
+        a.config = r.value();
         break;
       case "--input":
       case "-i":
-        a.inputs.push(value());
+        a.inputs.push(r.value());
         break;
       case "--out":
       case "-o":
-        a.out = value();
+        a.out = r.value();
         break;
       case "--parties-timeout":
         a.net.timeoutMs = Math.round(num(true) * 1000);
@@ -105,7 +92,7 @@ function parse(argv: string[]): Args | "help" {
         a.net.bandwidthMbit = num(true);
         break;
       case "--listen":
-        a.net.listenHost = value();
+        a.net.listenHost = r.value();
         break;
       case "--max-frame-mb":
         a.net.maxFrameBytes = Math.round(num(true) * 2 ** 20);
@@ -113,7 +100,7 @@ function parse(argv: string[]): Args | "help" {
       case "--json":
       case "--progress":
       case "--verbose":
-        if (eq > 0) throw new UsageError(`${flag} takes no value`);
+        r.noValue();
         a[flag.slice(2) as "json" | "progress" | "verbose"] = true;
         break;
       case "--warm-up":
@@ -122,15 +109,14 @@ function parse(argv: string[]): Args | "help" {
       case "--plaintext":
         throw new UsageError("--plaintext runs in this process, not as one party of a deployment");
       default:
-        if (arg.startsWith("-") && arg !== "-") throw new UsageError(`unknown option '${arg}'`);
-        files.push(arg);
+        r.positional(files);
     }
   }
-  if (files.length !== 1) throw new UsageError(files.length === 0 ? "no program file given" : `give exactly one program file, got ${files.length}`);
+  const file = oneProgramFile(files);
   if (a.dealer === (a.party !== undefined)) throw new UsageError("give either --party NAME or --dealer");
   if (a.config === undefined) throw new UsageError("--config parties.json is required with --party and --dealer");
   if (a.dealer && a.inputs.length > 0) throw new UsageError("the dealer reads no inputs");
-  return { file: files[0]!, ...a };
+  return { file, ...a };
 }
 
 const plural = (n: number, w: string): string => `${n} ${w}${n === 1 ? "" : "s"}`;

@@ -19,6 +19,7 @@ import { type Progress, runInProcess, type RunStats } from "../../runtime/execut
 import { fixedBound } from "../../runtime/fixed/index.js";
 import { formatTensor, loadInputs, resolveInputs, writeOutput } from "../../runtime/io/index.js";
 import type { ElemType, Plan } from "../../runtime/plan/plan.js";
+import { FlagReader, oneProgramFile, UsageError } from "../args.js";
 
 const USAGE = "usage: mpc run FILE [--input party.name=PATH]... [--out DIR] [--plaintext] [--parties-timeout SECONDS] [--json] [--progress]";
 
@@ -52,38 +53,26 @@ interface RunArgs {
   generated?: boolean;
 }
 
-class UsageError extends Error {}
-
 function parseArgs(argv: string[]): RunArgs | "help" {
   const files: string[] = [];
   const a: Omit<RunArgs, "file"> = { inputs: [], plaintext: false, json: false, progress: false };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const eq = arg.startsWith("--") ? arg.indexOf("=") : -1;
-    const flag = eq > 0 ? arg.slice(0, eq) : arg;
-    const value = (): string => {
-      if (eq > 0) return arg.slice(eq + 1);
-      const v = argv[++i];
-      if (v === undefined) throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
+  const r = new FlagReader(argv);
+  while (r.next()) {
+    const flag = r.flag;
     switch (flag) {
       case "--help":
       case "-h":
         return "help";
       case "--input":
       case "-i":
-        a.inputs.push(value());
+        a.inputs.push(r.value());
         break;
       case "--out":
       case "-o":
-        a.out = value();
+        a.out = r.value();
         break;
       case "--parties-timeout": {
-        const v = value();
-        const s = Number(v);
-        if (!/^\d+(\.\d+)?$/.test(v) || !(s > 0)) throw new UsageError(`--parties-timeout takes a positive number of seconds, got '${v}'`);
-        a.timeoutMs = Math.round(s * 1000);
+        a.timeoutMs = Math.round(Number(r.decimal(true, "seconds")) * 1000);
         break;
       }
       case "--generated":
@@ -92,16 +81,15 @@ function parseArgs(argv: string[]): RunArgs | "help" {
       case "--plaintext":
       case "--json":
       case "--progress":
-        if (eq > 0) throw new UsageError(`${flag} takes no value`);
+        r.noValue();
         a[flag.slice(2) as "plaintext" | "json" | "progress"] = true;
         break;
       default:
-        if (arg.startsWith("-") && arg !== "-") throw new UsageError(`unknown option '${arg}'`);
-        files.push(arg);
+        r.positional(files);
     }
   }
-  if (files.length !== 1) throw new UsageError(files.length === 0 ? "no program file given" : `give exactly one program file, got ${files.length}`);
-  return { file: files[0]!, ...a };
+  const file = oneProgramFile(files);
+  return { file, ...a };
 }
 
 /** One revealed output as the command shows and writes it. */
