@@ -5,6 +5,7 @@
 // Never logs, inspects or keeps a payload after handing it to the receiver.
 
 import type { MessagePort } from "node:worker_threads";
+import { FrameInbox } from "./inbox.js";
 import {
   checkTag,
   describeTag,
@@ -22,15 +23,9 @@ import {
  *  minutes. A peer thread that dies is noticed at once, not by this timeout. */
 export const DEFAULT_TIMEOUT_MS = 120_000;
 
-interface Waiter {
-  resolve: (f: Frame) => void;
-  reject: (e: Error) => void;
-}
-
 interface PeerChannel {
   port: MessagePort;
-  queue: Frame[];
-  waiters: Waiter[];
+  inbox: FrameInbox;
   closed: boolean;
 }
 
@@ -45,16 +40,12 @@ export class PortTransport implements Transport {
   ) {
     this.counter = new SendCounter(self);
     for (const [peer, port] of ports) {
-      const ch: PeerChannel = { port, queue: [], waiters: [], closed: false };
+      const ch: PeerChannel = { port, inbox: new FrameInbox(), closed: false };
       this.peers.set(peer, ch);
-      port.on("message", (f: Frame) => {
-        const w = ch.waiters.shift();
-        if (w) w.resolve(f);
-        else ch.queue.push(f);
-      });
+      port.on("message", (f: Frame) => ch.inbox.deliver(f));
       port.on("close", () => {
         ch.closed = true;
-        for (const w of ch.waiters.splice(0)) w.reject(new TransportError(`party ${self} lost the connection to ${peer}`));
+        ch.inbox.failAll(() => new TransportError(`party ${self} lost the connection to ${peer}`));
       });
     }
   }
@@ -86,27 +77,10 @@ export class PortTransport implements Transport {
 
   private next(peer: string, what: string): Promise<Frame> {
     const ch = this.channel(peer);
-    const queued = ch.queue.shift();
+    const queued = ch.inbox.take();
     if (queued) return Promise.resolve(queued);
     if (ch.closed) return Promise.reject(new TransportError(`party ${this.self} lost the connection to ${peer} while waiting for ${what}`));
-    return new Promise<Frame>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        const i = ch.waiters.indexOf(w);
-        if (i >= 0) ch.waiters.splice(i, 1);
-        reject(new TransportError(`party ${this.self} timed out after ${this.timeoutMs} ms waiting for ${peer}'s message of ${what}`));
-      }, this.timeoutMs);
-      const w: Waiter = {
-        resolve: (f) => {
-          clearTimeout(timer);
-          resolve(f);
-        },
-        reject: (e) => {
-          clearTimeout(timer);
-          reject(e);
-        },
-      };
-      ch.waiters.push(w);
-    });
+    return ch.inbox.wait(what, this.timeoutMs, () => new TransportError(`party ${this.self} timed out after ${this.timeoutMs} ms waiting for ${peer}'s message of ${what}`));
   }
 
   stats(): TransportStats {
@@ -117,7 +91,7 @@ export class PortTransport implements Transport {
     for (const [peer, ch] of this.peers) {
       ch.port.close();
       ch.closed = true;
-      for (const w of ch.waiters.splice(0)) w.reject(new TransportError(`party ${this.self} closed its connection to ${peer}`));
+      ch.inbox.failAll(() => new TransportError(`party ${this.self} closed its connection to ${peer}`));
     }
   }
 }

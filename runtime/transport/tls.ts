@@ -17,6 +17,7 @@ import { UserError } from "../../grammar/diagnostic.js";
 import { type Credentials, certName, type DeploymentConfig, endpoints } from "./config.js";
 import { type DecodedFrame, DEFAULT_MAX_FRAME_BYTES, encodeControl, encodeData, FrameError, FrameKind, FrameReader } from "./framing.js";
 import { type Hello, parseHello, refusal } from "./handshake.js";
+import { FrameInbox } from "./inbox.js";
 import { checkTag, describeTag, type Frame, type FrameTag, SendCounter, type Transport, TransportError, type TransportStats, tagBytes } from "./transport.js";
 import { normaliseFingerprint } from "./x509.js";
 
@@ -60,13 +61,6 @@ export interface LinkStats {
   payloadBytes: number;
 }
 
-interface Waiter {
-  /** What is awaited, for messages ("round 3 (plan round 2; nodes …)"). */
-  what: string;
-  resolve: (f: Frame) => void;
-  reject: (e: Error) => void;
-}
-
 /** A connection's failure, worded for what a party was waiting for when it happened. */
 type Failure = (waitingFor: string | undefined) => TransportError;
 
@@ -74,8 +68,7 @@ interface Channel {
   peer: string;
   socket: TLSSocket;
   reader: FrameReader;
-  queue: Frame[];
-  waiters: Waiter[];
+  inbox: FrameInbox;
   /** The peer said it is ready for the online phase / has finished / this end gave up. */
   ready: boolean;
   readyWaiter?: () => void;
@@ -161,8 +154,7 @@ export class TlsTransport implements Transport {
       peer,
       socket,
       reader,
-      queue: [],
-      waiters: [],
+      inbox: new FrameInbox(),
       ready: false,
       finished: false,
       seed,
@@ -196,9 +188,7 @@ export class TlsTransport implements Transport {
     switch (f.kind) {
       case FrameKind.data: {
         const frame: Frame = { from: ch.peer, to: this.self, tag: f.tag, payload: f.payload };
-        const w = ch.waiters.shift();
-        if (w) w.resolve(frame);
-        else ch.queue.push(frame);
+        ch.inbox.deliver(frame);
         return;
       }
       case FrameKind.ready:
@@ -207,7 +197,7 @@ export class TlsTransport implements Transport {
         return;
       case FrameKind.bye:
         ch.finished = true;
-        for (const w of ch.waiters.splice(0)) w.reject(this.finishedError(ch.peer, "its next message"));
+        ch.inbox.failAll(() => this.finishedError(ch.peer, "its next message"));
         ch.readyWaiter?.();
         return;
       case FrameKind.abort:
@@ -242,8 +232,8 @@ export class TlsTransport implements Transport {
   private channelFailed(ch: Channel, failure: Failure): void {
     if (ch.failure) return;
     ch.failure = failure;
-    const first = failure(ch.waiters[0]?.what);
-    for (const w of ch.waiters.splice(0)) w.reject(failure(w.what));
+    const first = failure(ch.inbox.firstWaiting());
+    ch.inbox.failAll(failure);
     ch.readyWaiter?.();
     if (!this.failure && !this.closing) {
       this.failure = first;
@@ -327,29 +317,11 @@ export class TlsTransport implements Transport {
 
   private next(peer: string, what: string): Promise<Frame> {
     const ch = this.channel(peer);
-    const queued = ch.queue.shift();
+    const queued = ch.inbox.take();
     if (queued) return Promise.resolve(queued);
     if (ch.failure) return Promise.reject(ch.failure(what));
     if (ch.finished) return Promise.reject(this.finishedError(peer, what));
-    return new Promise<Frame>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        const i = ch.waiters.indexOf(w);
-        if (i >= 0) ch.waiters.splice(i, 1);
-        reject(new TransportError(`party ${this.self} timed out after ${this.receiveTimeoutMs} ms waiting for ${peer}'s message of ${what}`));
-      }, this.receiveTimeoutMs);
-      const w: Waiter = {
-        what,
-        resolve: (f) => {
-          clearTimeout(timer);
-          resolve(f);
-        },
-        reject: (e) => {
-          clearTimeout(timer);
-          reject(e);
-        },
-      };
-      ch.waiters.push(w);
-    });
+    return ch.inbox.wait(what, this.receiveTimeoutMs, () => new TransportError(`party ${this.self} timed out after ${this.receiveTimeoutMs} ms waiting for ${peer}'s message of ${what}`));
   }
 
   /** Tell `peers` this endpoint is ready for the online phase, and wait until they all are. */
@@ -432,7 +404,7 @@ export class TlsTransport implements Transport {
     for (const ch of this.channels.values()) {
       if (ch.timer) clearTimeout(ch.timer);
       ch.outbox = [];
-      for (const w of ch.waiters.splice(0)) w.reject(new TransportError(message));
+      ch.inbox.failAll(() => new TransportError(message));
       if (ch.socket.destroyed) continue;
       waits.push(
         new Promise<void>((resolve) => {
@@ -456,7 +428,7 @@ export class TlsTransport implements Transport {
     this.closing = true;
     for (const ch of this.channels.values()) {
       if (ch.timer) clearTimeout(ch.timer);
-      for (const w of ch.waiters.splice(0)) w.reject(new TransportError(`party ${this.self} closed its connection to ${ch.peer}`));
+      ch.inbox.failAll(() => new TransportError(`party ${this.self} closed its connection to ${ch.peer}`));
       ch.socket.destroy();
     }
   }
