@@ -11,6 +11,7 @@
 import { evalClearOp, toElem } from "../../runtime/clear/index.js";
 import type { ClearTensor } from "../../runtime/clear/index.js";
 import { BINARY, UNARY } from "../../runtime/clear/elementwise.js";
+import { elementCount as numel, strides } from "../../runtime/plan/shape.js";
 import type { Attr } from "../check/typed.js";
 import { type AbsElem, type Affine, constant, isConst, UNKNOWN_PUBLIC } from "./absval.js";
 import type { Algebra, ElemFn } from "./algebra.js";
@@ -25,17 +26,8 @@ export interface AbsTensor {
 
 export type Attrs = Record<string, Attr>;
 
-export const numel = (shape: readonly number[]): number => shape.reduce((p, d) => p * d, 1);
-
-export function strides(shape: readonly number[]): number[] {
-  const s = new Array<number>(shape.length);
-  let acc = 1;
-  for (let a = shape.length - 1; a >= 0; a--) {
-    s[a] = acc;
-    acc *= shape[a]!;
-  }
-  return s;
-}
+/** Element count and row-major strides: the shared shape arithmetic. */
+export { numel, strides };
 
 export function unravel(flat: number, shape: readonly number[]): number[] {
   const idx = new Array<number>(shape.length);

@@ -6,16 +6,9 @@ export function showShape(shape: readonly number[]): string {
   return `[${shape.join(", ")}]`;
 }
 
-export function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
-}
-
-export function elementCount(shape: readonly number[]): number {
-  return shape.reduce((p, d) => p * d, 1);
-}
-
-/** NumPy broadcasting (the one rule compiler and runtime share); undefined if incompatible. */
-export { broadcastShapes as broadcast } from "../../runtime/plan/shape.js";
+/** Shape equality, element counts and NumPy broadcasting (undefined if incompatible): the
+ *  rules compiler and runtime share. */
+export { broadcastShapes as broadcast, elementCount, sameShape } from "../../runtime/plan/shape.js";
 
 /** The first (rightmost) pair of dimensions that does not broadcast, for the hint. */
 export function broadcastConflict(a: readonly number[], b: readonly number[]): { axis: number; x: number; y: number } | undefined {

@@ -20,6 +20,7 @@ import {
 } from "../../runtime/protocols/spec/compare.js";
 import { addClear, linearSecret, mulPublic } from "../../runtime/protocols/spec/linear.js";
 import type { ElemType } from "../../runtime/plan/plan.js";
+import { sameShape } from "../../runtime/plan/shape.js";
 import type { IrNode } from "../ir/graph.js";
 
 export const COMPARE_OPS = new Set(["lt", "le", "gt", "ge", "eq", "ne", "and", "or", "not", "relu", "abs", "sign", "clip", "max", "min", "argmax"]);
@@ -99,8 +100,4 @@ function difference(b: PlanBuilder, x: string, y: string, yConst: number | boole
   const ci = b.info(c);
   const cc = ci.elem === elem || elem !== "fixed" ? c : b.clear("cast", [c], { to: elem }, ci.holders, { elem, shape: ci.shape });
   return xs ? addClear(b, x, cc, spec, "clear") : addClear(b, y, cc, spec, "secret");
-}
-
-function sameShape(a: readonly number[], c: readonly number[]): boolean {
-  return a.length === c.length && a.every((d, i) => d === c[i]);
 }

@@ -3,6 +3,7 @@
 // the shape nor the element type. Folded nodes are left unused for dead-code elimination.
 // Never folds anything that is not public, and never an op whose rounding the runtime owns.
 
+import { sameShape } from "../../runtime/plan/shape.js";
 import type { ProgramGraph } from "../ir/graph.js";
 import { programOrder } from "../ir/order.js";
 import { evalScalarOp } from "../ir/scalar.js";
@@ -61,8 +62,4 @@ function identityOperand(op: string, vals: (number | boolean | undefined)[]): nu
     default:
       return undefined;
   }
-}
-
-function sameShape(a: number[], b: number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
 }

@@ -6,7 +6,10 @@
 // Element types: a ClearTensor carries no element type. `int` and `bool` values are float64
 // numbers that happen to be integral (bool is 0/1); integers stay exact up to 2^53.
 
-import { broadcastShapes as broadcastPair } from "../plan/shape.js";
+import { broadcastShapes as broadcastPair, elementCount as size, strides } from "../plan/shape.js";
+
+/** Element count and row-major strides: the shared shape arithmetic. */
+export { size, strides };
 
 export interface ClearTensor {
   /** Row-major values. */
@@ -15,12 +18,6 @@ export interface ClearTensor {
   shape: number[];
 }
 
-/** Number of elements of a shape ([] is a scalar: 1 element). */
-export function size(shape: readonly number[]): number {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return n;
-}
 
 export function showShape(shape: readonly number[]): string {
   return `[${shape.join(", ")}]`;
@@ -59,15 +56,6 @@ export function filled(shape: readonly number[], value: number): ClearTensor {
 }
 
 /** Row-major strides (in elements). */
-export function strides(shape: readonly number[]): number[] {
-  const s = new Array<number>(shape.length);
-  let acc = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    s[i] = acc;
-    acc *= shape[i]!;
-  }
-  return s;
-}
 
 /** Normalise a possibly negative axis for a tensor of rank `rank`. */
 export function normAxis(op: string, axis: number, rank: number): number {

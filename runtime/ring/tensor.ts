@@ -7,18 +7,14 @@
 // already-matching shape), which share `data` with their input like NumPy views. Mutate only
 // through the *InPlace functions, and only tensors you created.
 
+import { elementCount as size, sameShape, strides } from "../plan/shape.js";
+
 export interface RingTensor {
   /** Row-major values mod 2^64. */
   data: BigUint64Array;
   shape: number[];
 }
 
-/** Number of elements of a shape ([] is a scalar: 1 element). */
-export function size(shape: readonly number[]): number {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return n;
-}
 
 export function checkShape(shape: readonly number[], what = "shape"): void {
   for (const d of shape) {
@@ -101,26 +97,14 @@ export function ringEqual(a: RingTensor, b: RingTensor): boolean {
   return true;
 }
 
-export function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
 
 /** Row-major strides (in elements). */
-export function strides(shape: readonly number[]): number[] {
-  const s = new Array<number>(shape.length);
-  let acc = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    s[i] = acc;
-    acc *= shape[i]!;
-  }
-  return s;
-}
 
 /** NumPy broadcast shape of two shapes (the shared rule); throws a RangeError naming both if
  *  incompatible. */
 export { broadcastOrThrow as broadcastShapes } from "../plan/shape.js";
+/** Element count, shape equality and row-major strides: the shared shape arithmetic. */
+export { size, sameShape, strides };
 
 /** Strides of `shape` seen through the broadcast `target` (0 where a dimension is repeated). */
 export function broadcastStrides(shape: readonly number[], target: readonly number[]): number[] {

@@ -12,6 +12,7 @@
 //   truncate: 2 parties: free (local). n > 2: 1 round, 1 dealer item.
 //   revealTo: 1 round (shares go to the receivers only).
 
+import { sameShape } from "../../plan/shape.js";
 import type { PlanBuilder, ValueSpec } from "../builder.js";
 
 /** x * y for two secret operands (NumPy broadcasting: out.shape is the broadcast shape).
@@ -171,8 +172,4 @@ export function revealTo(b: PlanBuilder, x: string, to: string[]): string {
   const v = b.info(x);
   const [opened] = b.open([x], to);
   return b.clear("decode", [opened!], { elem: v.elem }, to, { elem: v.elem, shape: v.shape });
-}
-
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
 }

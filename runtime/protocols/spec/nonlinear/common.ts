@@ -12,7 +12,7 @@
 
 import type { PlanBuilder, ValueSpec } from "../../builder.js";
 import type { ElemType } from "../../../plan/plan.js";
-import { broadcastOrThrow } from "../../../plan/shape.js";
+import { broadcastOrThrow, sameShape } from "../../../plan/shape.js";
 import { truncate } from "../arithmetic.js";
 
 export const numel = (s: readonly number[]): number => s.reduce((a, d) => a * d, 1);
@@ -155,8 +155,4 @@ export function polySecret(b: PlanBuilder, coefs: string[], pw: string[]): strin
   const sum = b.local("sum", [prod], { axis: 0 }, [spec("int", [...n])])[0]!;
   const z = lincomb(b, [sum, coefs[0]!], [1, 2 ** f], 0, "int");
   return trunc(b, z, COEF_BITS, "fixed");
-}
-
-function sameShape(a: readonly number[], c: readonly number[]): boolean {
-  return a.length === c.length && a.every((d, i) => d === c[i]);
 }
