@@ -39,7 +39,8 @@ export function renderDiagnostics(diags: readonly Diagnostic[], source: string, 
   return sorted.map((d) => renderOne(d, lines, color)).join("\n");
 }
 
-const paint = (on: boolean, code: string, s: string): string => (on ? `\x1b[${code}m${s}\x1b[0m` : s);
+/** `s` in ANSI colour `code` when `on` (a terminal), else as is. */
+export const paint = (on: boolean, code: string, s: string): string => (on ? `\x1b[${code}m${s}\x1b[0m` : s);
 
 function renderOne(d: Diagnostic, lines: string[], color: boolean): string {
   const sevColor = d.severity === "error" ? "1;31" : d.severity === "warning" ? "1;33" : "1;36";
@@ -56,7 +57,9 @@ function renderOne(d: Diagnostic, lines: string[], color: boolean): string {
   return out.join("\n");
 }
 
-function excerpt(span: Span, lines: string[], color: boolean, caretColor: string): string[] {
+/** The source line of `span` with its number and a caret line under the span (also used by
+ *  the audit report, so every excerpt looks the same). */
+export function excerpt(span: Span, lines: readonly string[], color: boolean, caretColor: string): string[] {
   const text = lines[span.line - 1];
   if (text === undefined) return [];
   const num = String(span.line);

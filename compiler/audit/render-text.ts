@@ -3,7 +3,7 @@
 // compiler's diagnostics), the analysis limits, what is public by construction, each party's
 // view of the run, the policy verdict and a summary line. Deterministic (golden-tested).
 
-import type { Span } from "../../grammar/ast.js";
+import { excerpt, paint } from "../../grammar/diagnostic.js";
 import type { PolicyResult } from "./policy.js";
 import type { AuditReport, Finding } from "./report.js";
 import type { LoopView, PartyView, RoundMessages } from "./plan-view.js";
@@ -15,7 +15,6 @@ export interface TextOptions {
   policy?: PolicyResult;
 }
 
-const paint = (on: boolean, code: string, s: string): string => (on ? `\x1b[${code}m${s}\x1b[0m` : s);
 const SEV_COLOR = { error: "1;31", warning: "1;33", info: "1;36" } as const;
 const plural = (n: number, word: string, many = `${word}s`): string => `${n} ${n === 1 ? word : many}`;
 
@@ -146,16 +145,6 @@ export function renderFinding(f: Finding, lines: readonly string[], color: boole
     out.push(`  = note: ${r.message} at ${r.span.file}:${r.span.line}:${r.span.col}`);
   }
   return out.join("\n");
-}
-
-function excerpt(span: Span, lines: readonly string[], color: boolean, caretColor: string): string[] {
-  const text = lines[span.line - 1];
-  if (text === undefined) return [];
-  const num = String(span.line);
-  const pad = " ".repeat(num.length);
-  const start = Math.max(0, span.col - 1);
-  const width = Math.max(1, Math.min(span.length, text.length - start || 1));
-  return [`  ${num} | ${text.replace(/\t/g, " ")}`, `  ${pad} | ${" ".repeat(start)}${paint(color, caretColor, "^".repeat(width))}`];
 }
 
 function roundLine(m: RoundMessages): string {
