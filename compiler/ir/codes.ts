@@ -15,8 +15,8 @@ export const MIDDLE_ENTRIES = {
   ),
   secretNonLinear: entry(
     "E1001",
-    "not yet supported on secret values: a non-linear op",
-    "Comparisons, relu, sigmoid, exp, log, max and the other non-linear functions need binary-sharing and approximation protocols, which come in a later issue. On public values and on one party's own (private) values they run in the clear and work today; on secret (shared) values they are not yet supported.",
+    "not yet supported on secret values: an op with no protocol on shares",
+    "Every op of the language now runs on secret (shared) values: comparisons, relu, abs, sign, clip, max, min and argmax (binary-sharing protocols); exp, log, sqrt, inv_sqrt, reciprocal, sigmoid, tanh, softmax, log_softmax and division by a secret value (approximation protocols); conv2d and the pooling layers; and the ops the compiler rewrites into those (batchnorm, and the losses mse, bce and cross_entropy; a secret bce clips probabilities to [2^-16, 1 - 2^-16], the fixed-point range, where the clear reference clips to [1e-7, 1 - 1e-7]). No checked program reaches this error: it remains as the compiler's guard for an op that reaches the protocol lowering with no secret protocol, and if you see it, please report it with the program.",
   ),
   revealInLoop: entry(
     "E1002",

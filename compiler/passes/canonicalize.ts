@@ -1,15 +1,18 @@
 // Rewrites secret ops that have no protocol of their own into ops that do, at the IR level so
 // that CSE and DCE see the result: `mse(p, y)` on secret values becomes mean(square(p - y)),
-// and a secret divided by one party's private value becomes a product with the reciprocal
-// that party computes in the clear (then shares): one Beaver product instead of a secret
-// reciprocal. A secret batchnorm becomes x * scale + shift, the per-channel scale and shift
-// folded from the statistics where they live (./batchnorm.ts).
+// `bce` and `cross_entropy` become logs, products and means (./losses.ts), and a secret
+// divided by one party's private value becomes a product with the reciprocal that party
+// computes in the clear (then shares): one Beaver product instead of a secret reciprocal. A
+// secret batchnorm becomes x * scale + shift, the per-channel scale and shift folded from the
+// statistics where they live (./batchnorm.ts).
 // Only secret nodes are touched: public and private work stays the op the user wrote (it runs
-// in the clear). Never changes what a program computes.
+// in the clear). Never changes what a program computes (but for bce's clip bound, which fixed
+// point cannot represent: ./losses.ts).
 
 import type { ProgramGraph } from "../ir/graph.js";
 import { programOrder } from "../ir/order.js";
 import { foldBatchnorm } from "./batchnorm.js";
+import { rewriteBce, rewriteCrossEntropy } from "./losses.js";
 
 export function canonicalize(graph: ProgramGraph): void {
   for (const id of programOrder(graph)) {
@@ -28,6 +31,14 @@ export function canonicalize(graph: ProgramGraph): void {
       n.origin = "div";
       n.op = "mul";
       graph.setArgs(id, [n.args[0]!, r]);
+      continue;
+    }
+    if (n.op === "bce") {
+      rewriteBce(graph, n);
+      continue;
+    }
+    if (n.op === "cross_entropy") {
+      rewriteCrossEntropy(graph, n);
       continue;
     }
     if (n.op !== "mse") continue;

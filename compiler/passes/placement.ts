@@ -147,7 +147,7 @@ export function place(graph: ProgramGraph): Diagnostic[] {
       code: (nonLinear ? MIDDLE_ENTRIES.secretNonLinear : MIDDLE_ENTRIES.secretForm).code,
       severity: "error",
       message: nonLinear
-        ? `not yet supported on secret values: ${what} (non-linear protocols come in a later issue)`
+        ? `not yet supported on secret values: ${what} (no protocol on shares for it)`
         : `not yet supported on secret values: ${describeForm(n)} (comes in a later issue)`,
       span: n.span,
       hint: nonLinear

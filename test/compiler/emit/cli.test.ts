@@ -38,7 +38,11 @@ writeFileSync(
   ].join("\n"),
 );
 const unsupported = join(dir, "cmp.mpc");
-writeFileSync(unsupported, ["program cmp", "party alice, bob", "input alice.a : fixed[3]", "input bob.b : fixed[3]", "reveal bce(a - b, a) as r to all", ""].join("\n"));
+// every op runs on secret values now; what is still unsupported is a reveal under a run-time condition
+writeFileSync(
+  unsupported,
+  ["program cmp", "party alice, bob", "input alice.a : fixed[3]", "input bob.b : fixed[3]", "for i in 0..2 {", "  if i == 1 {", "    reveal a - b as r to all", "  }", "}", ""].join("\n"),
+);
 
 test("mpc compile writes the plan, the DOT and the SVG and says how many rounds", async (t) => {
   const out = join(dir, "out");
@@ -59,10 +63,10 @@ test("mpc compile of an unsupported program: the rendered error, exit 1, nothing
   t.is(
     r.stderr,
     [
-      `${unsupported}:5:8: error[E1001]: not yet supported on secret values: bce (non-linear protocols come in a later issue)`,
-      "  5 | reveal bce(a - b, a) as r to all",
-      "    |        ^^^^^^^^^^^^^",
-      "  = help: bce works on public values and on one party's own data, where it runs in the clear",
+      `${unsupported}:7:5: error[E1002]: not yet supported: reveal inside a run-time condition (\`r\`)`,
+      "  7 |     reveal a - b as r to all",
+      "    |     ^^^^^^^^^^^^^^^^^^^^^^^^",
+      "  = help: reveal outside the `if` (a reveal inside a loop, not under an `if`, runs at every iteration)",
       "1 error",
       "",
     ].join("\n"),
@@ -122,5 +126,5 @@ test("mpc cost of an unsupported program exits 1 with the diagnostics", async (t
   } finally {
     process.stderr.write = saved;
   }
-  t.regex(written.join(""), /error\[E1001\]: not yet supported on secret values: bce/);
+  t.regex(written.join(""), /error\[E1002\]: not yet supported: reveal inside a run-time condition/);
 });

@@ -93,6 +93,8 @@ export class ProgramFixture {
         break;
       }
       case "mse":
+      case "bce":
+      case "cross_entropy":
         shape = [];
         break;
       case "cast":

@@ -124,23 +124,28 @@ test("a private var with a public start: the owner keeps its own copy (no other 
   t.is(plan.rounds, 0);
 });
 
-test("losses without a secret protocol are a clear 'not yet supported' error; non-linear functions compile; on private values they run in the clear", (t) => {
+test("secret losses and non-linear functions compile to protocols; an op with no secret protocol is a clear 'not yet supported' error; on private values they run in the clear", (t) => {
   const f = new ProgramFixture("nl", ["alice", "bob"]);
   const x = f.input("alice", "x", "fixed", [3]);
   const y = f.input("bob", "y", "fixed", [3]);
-  const sx = f.op("sigmoid", [x]);
-  const s = f.op("bce", [f.op("add", [sx, y]), x]);
-  const c = f.op("cross_entropy", [f.op("sub", [x, y]), x]);
-  f.reveal(s, "s");
-  f.reveal(c, "c");
-  const r = compileChecked(f.program());
+  f.reveal(f.op("bce", [f.op("sigmoid", [f.op("add", [x, y])]), y]), "s");
+  f.reveal(f.op("cross_entropy", [f.op("sub", [x, y]), x]), "c");
+  const losses = compiled(f);
+  // rewritten by canonicalize (compiler/passes/losses.ts): no loss op is left anywhere
+  t.false(nodes(losses).some((n) => "op" in n && (n.op === "bce" || n.op === "cross_entropy")));
+  t.true(of(losses, "dealer").some((n) => n.item === "nl_onehot"), "the logs run as protocols");
+  // The checker makes a loss's operands fixed, so every secret op it produces has a protocol;
+  // an IR loss on int shares (which it never produces) is not rewritten and meets the guard.
+  const u = new ProgramFixture("nl4", ["alice", "bob"]);
+  const ux = u.input("alice", "x", "int", [3]);
+  const uy = u.input("bob", "y", "int", [3]);
+  const bad = u.op("bce", [u.op("add", [ux, uy]), ux]);
+  u.reveal(bad, "s");
+  const r = compileChecked(u.program());
   t.is(r.plan, undefined);
   t.deepEqual(
     r.diagnostics.map((d) => [d.code, d.message, d.span.line]),
-    [
-      ["E1001", "not yet supported on secret values: bce (non-linear protocols come in a later issue)", s.span.line],
-      ["E1001", "not yet supported on secret values: cross_entropy (non-linear protocols come in a later issue)", c.span.line],
-    ],
+    [["E1001", "not yet supported on secret values: bce (no protocol on shares for it)", bad.span.line]],
   );
   // secret sigmoid and exp compile to their protocols (one-hot lookups, a comparison)
   const h = new ProgramFixture("nl3", ["alice", "bob"]);
