@@ -11,7 +11,7 @@ import type { Span } from "./ast.js";
 import type { Diagnostic } from "./diagnostic.js";
 import { SyntaxCode } from "./codes.js";
 import type { SyntaxErrorRecord } from "./parser.js";
-import { isRealToken } from "./to-ast.js";
+import { isRealToken, tokenSpan } from "./to-ast.js";
 import { KEYWORDS } from "./lexer.js";
 
 /** How a token type is named in messages. */
@@ -36,13 +36,7 @@ export class SyntaxMessages {
   ) {}
 
   span(t: IToken): Span {
-    return {
-      file: this.file,
-      line: t.startLine ?? 1,
-      col: t.startColumn ?? 1,
-      offset: t.startOffset,
-      length: (t.endOffset ?? t.startOffset) - t.startOffset + 1,
-    };
+    return tokenSpan(this.file, t);
   }
 
   /** The empty span just after token t (or at the start of the file). */

@@ -56,6 +56,17 @@ export function isRealToken(t: IToken | undefined): t is IToken {
   return t !== undefined && !t.isInsertedInRecovery && Number.isFinite(t.startOffset);
 }
 
+/** The source span of token t in `file`. */
+export function tokenSpan(file: string, t: IToken): Span {
+  return {
+    file,
+    line: t.startLine ?? 1,
+    col: t.startColumn ?? 1,
+    offset: t.startOffset,
+    length: (t.endOffset ?? t.startOffset) - t.startOffset + 1,
+  };
+}
+
 // These run once per CST child, so they avoid allocating: plain indexing, no filtering.
 function toks(n: CstNode, key: string): IToken[] {
   const c = n.children[key] as IToken[] | undefined;
@@ -94,13 +105,7 @@ export class AstBuilder {
   }
 
   span(t: IToken): Span {
-    return {
-      file: this.file,
-      line: t.startLine ?? 1,
-      col: t.startColumn ?? 1,
-      offset: t.startOffset,
-      length: (t.endOffset ?? t.startOffset) - t.startOffset + 1,
-    };
+    return tokenSpan(this.file, t);
   }
 
   name(t: IToken | undefined): Name | undefined {
