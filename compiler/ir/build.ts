@@ -219,7 +219,7 @@ class GraphBuilder {
       case "grad":
         this.error(
           "gradUnsupported",
-          "not yet supported: grad (autodiff comes in a later issue)",
+          "grad reached the program graph unexpanded (run compiler/autodiff first)",
           e.span,
           "write the gradient out by hand for now",
         );

@@ -10,8 +10,8 @@ const entry = (code: string, title: string, explanation: string): CatalogueEntry
 export const MIDDLE_ENTRIES = {
   gradUnsupported: entry(
     "E1000",
-    "not yet supported: grad",
-    "`grad(loss, w)` needs the compiler's reverse-mode autodiff, which comes in a later issue. Until then, write the gradient out by hand (for logistic regression: transpose(x) @ (p - y) / n).",
+    "grad reached the program graph unexpanded",
+    "`grad(loss, w)` is expanded by the compiler's reverse-mode autodiff (compiler/autodiff) right after checking, so the program graph never sees it. This error is the graph builder's guard for a checked program that skipped that step (only possible when a tool builds the graph from a hand-made checked program); if you see it from `mpc`, please report it with the program.",
   ),
   secretNonLinear: entry(
     "E1001",

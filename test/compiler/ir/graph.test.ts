@@ -60,7 +60,7 @@ test("after placement every node knows which parties run it", (t) => {
   }
 });
 
-test("grad is a clear 'not yet supported' error at its span, not a wrong answer", (t) => {
+test("an unexpanded grad is the graph builder's guard error at its span, not a wrong answer", (t) => {
   const f = new ProgramFixture("g", ["a", "b"]);
   const x = f.input("a", "x", "fixed", [3]);
   const w = f.var("w", f.op("zeros", [], { shape: [3] }), { kind: "secret" });
@@ -72,7 +72,7 @@ test("grad is a clear 'not yet supported' error at its span, not a wrong answer"
   t.is(r.diagnostics.length, 1);
   const d = r.diagnostics[0]!;
   t.is(d.code, "E1000");
-  t.is(d.message, "not yet supported: grad (autodiff comes in a later issue)");
+  t.is(d.message, "grad reached the program graph unexpanded (run compiler/autodiff first)");
   t.is(d.span, g.span);
 });
 
