@@ -3,20 +3,10 @@
 
 import type { Span } from "../../../grammar/ast.js";
 import type { Attr, Binding, CheckedProgram, InputInfo, TExpr, TStmt, ValueType } from "../../../compiler/check/typed.js";
+import { broadcastOrThrow } from "../../../runtime/plan/shape.js";
 import { joinVisibility, PUBLIC, privateTo, type Visibility } from "../../../runtime/plan/visibility.js";
 
 type Elem = "fixed" | "int" | "bool";
-
-function broadcast(a: readonly number[], b: readonly number[]): number[] {
-  const n = Math.max(a.length, b.length);
-  const out: number[] = [];
-  for (let i = 1; i <= n; i++) {
-    const x = a[a.length - i] ?? 1;
-    const y = b[b.length - i] ?? 1;
-    out.unshift(x === 1 ? y : x);
-  }
-  return out;
-}
 
 export class ProgramBuilder {
   readonly inputs: InputInfo[] = [];
@@ -52,7 +42,7 @@ export class ProgramBuilder {
   }
 
   op(op: string, args: TExpr[], opts: { shape?: number[]; elem?: Elem; attrs?: Record<string, Attr> } = {}): TExpr {
-    const shape = opts.shape ?? args.map((a) => a.type.shape).reduce((p, s) => broadcast(p, s), [] as number[]);
+    const shape = opts.shape ?? args.map((a) => a.type.shape).reduce((p, s) => broadcastOrThrow(p, s), [] as number[]);
     const vis = args.map((a) => a.type.vis).reduce((p: Visibility, v) => joinVisibility(p, v), PUBLIC);
     const elem = opts.elem ?? args[0]?.type.elem ?? "fixed";
     return { k: "op", op, args, attrs: opts.attrs ?? {}, type: { elem, shape, vis }, span: this.span() };
