@@ -9,6 +9,7 @@
 // in the clear). Never changes what a program computes (but for bce's clip bound, which fixed
 // point cannot represent: ./losses.ts).
 
+import { broadcastOrThrow } from "../../runtime/plan/shape.js";
 import type { ProgramGraph } from "../ir/graph.js";
 import { programOrder } from "../ir/order.js";
 import { foldBatchnorm } from "./batchnorm.js";
@@ -43,7 +44,7 @@ export function canonicalize(graph: ProgramGraph): void {
     }
     if (n.op !== "mse") continue;
     const [p, y] = n.args.map((a) => graph.node(a)) as [typeof n, typeof n];
-    const shape = broadcastShape(p.shape, y.shape);
+    const shape = broadcastOrThrow(p.shape, y.shape);
     const secret = (op: string, args: string[]): string =>
       graph.add({ kind: "op", op, origin: "mse", args, elem: "fixed", shape, vis: n.vis, span: n.span }, scope);
     const square = secret("square", [secret("sub", [p.id, y.id])]);
@@ -52,15 +53,4 @@ export function canonicalize(graph: ProgramGraph): void {
     n.attrs = {};
     graph.setArgs(id, [square]);
   }
-}
-
-export function broadcastShape(a: readonly number[], b: readonly number[]): number[] {
-  const n = Math.max(a.length, b.length);
-  const out: number[] = [];
-  for (let i = 1; i <= n; i++) {
-    const x = a[a.length - i] ?? 1;
-    const y = b[b.length - i] ?? 1;
-    out.unshift(x === 1 ? y : x);
-  }
-  return out;
 }
