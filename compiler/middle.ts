@@ -17,6 +17,8 @@ import { planHash } from "./emit/json.js";
 export interface CompileOptions {
   /** Constant folding, CSE and loop-invariant code motion (default on). */
   optimize?: boolean;
+  /** Open a secret operand of several Beaver products once, under one mask (default on). */
+  sharedMasks?: boolean;
 }
 
 export interface CompileResult {
@@ -41,7 +43,7 @@ export function compileChecked(checked: CheckedProgram, opts: CompileOptions = {
   diagnostics.push(...passed.diagnostics);
   if (hasErrors(diagnostics)) return { diagnostics, checked, graph: built.graph, stats: passed.stats };
   const inputs = checked.inputs.map((i) => ({ party: i.party, name: i.name, elem: i.elem, shape: [...i.shape] }));
-  const plan = schedule(lower(built.graph, inputs));
+  const plan = schedule(lower(built.graph, inputs, { sharedMasks: opts.sharedMasks ?? true }));
   plan.hash = planHash(plan);
   return { plan, diagnostics, checked, graph: built.graph, stats: passed.stats };
 }

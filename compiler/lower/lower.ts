@@ -14,13 +14,15 @@ import { revealTo } from "../../runtime/protocols/spec/arithmetic.js";
 import type { IrNode, ProgramGraph } from "../ir/graph.js";
 import { scopeOrder } from "../ir/order.js";
 import { defines, reads } from "./plan-deps.js";
-import { lowerSecretOp } from "./secret.js";
+import { lowerSecretOp, type MaskView } from "./secret.js";
+import { maskSecret } from "../../runtime/protocols/spec/arithmetic.js";
+import { sharedMaskOperands } from "./shared-masks.js";
 
 export const srcOf = (s: Span): SourceRef => ({ line: s.line, col: s.col, length: s.length });
 
 /** The unscheduled plan (rounds -1, hash empty) of a placed graph. */
-export function lower(graph: ProgramGraph, inputs: PlanInput[]): Plan {
-  const l = new Lowering(graph);
+export function lower(graph: ProgramGraph, inputs: PlanInput[], opts: { sharedMasks?: boolean } = {}): Plan {
+  const l = new Lowering(graph, opts.sharedMasks ?? true);
   l.scope(undefined);
   const body = pruneUnreadConstants(l.b.body);
   const used = new Set<string>();
@@ -71,9 +73,16 @@ class Lowering {
   readonly b: PlanBuilder;
   readonly outputs: PlanOutput[] = [];
   private readonly val = new Map<string, string>();
+  /** Secret operands opened once for several products (./shared-masks.ts), by plan value. */
+  private readonly masks = new Map<string, MaskView>();
+  private readonly toMask: Set<string>;
 
-  constructor(private readonly graph: ProgramGraph) {
+  constructor(
+    private readonly graph: ProgramGraph,
+    sharedMasks: boolean,
+  ) {
     this.b = new PlanBuilder({ parties: graph.parties, precision: graph.precision });
+    this.toMask = sharedMasks ? sharedMaskOperands(graph) : new Set();
   }
 
   private value(id: string): string {
@@ -85,7 +94,11 @@ class Lowering {
   scope(scope: string | undefined): void {
     for (const id of scopeOrder(this.graph, scope)) {
       const n = this.graph.node(id);
-      this.b.at(n.origin ?? n.op, srcOf(n.span), () => this.node(n));
+      this.b.at(n.origin ?? n.op, srcOf(n.span), () => {
+        this.node(n);
+        const v = this.val.get(n.id);
+        if (this.toMask.has(n.id) && v !== undefined && !this.masks.has(v) && this.b.info(v).kind === "arith") this.masks.set(v, maskSecret(this.b, v));
+      });
     }
   }
 
@@ -110,7 +123,7 @@ class Lowering {
             const c = this.graph.node(a);
             return c.kind === "const" ? c.value : undefined;
           });
-          return set(lowerSecretOp(b, n, args, consts));
+          return set(lowerSecretOp(b, n, args, consts, this.masks));
         }
         return set(b.clear(n.op, args, { ...n.attrs }, n.parties, spec));
       }

@@ -8,7 +8,14 @@
 // (fixed*fixed truncates once, int*fixed does not). Never opens a value itself.
 
 import type { PlanBuilder, ValueSpec } from "../../runtime/protocols/builder.js";
-import { matmulSecret, mulSecret, squareSecret } from "../../runtime/protocols/spec/arithmetic.js";
+import {
+  type MaskedOperand,
+  matmulMasked,
+  matmulSecret,
+  mulSecret,
+  squareSecret,
+  transposeMasked,
+} from "../../runtime/protocols/spec/arithmetic.js";
 import {
   addClear,
   castSecret,
@@ -26,12 +33,25 @@ import type { IrNode } from "../ir/graph.js";
 import { lowerCompareOp } from "./compare.js";
 import { lowerConvOp } from "./conv.js";
 import { lowerNonlinearOp } from "./nonlinear.js";
+import { scaleAfterIsFree } from "./shared-masks.js";
+
+/** A masked operand as a product sees it: x, transpose(x), or a scalar-constant multiple of
+ *  either (scale: the product is multiplied by it after, c * (x @ y)). */
+export type MaskView = MaskedOperand & { scale?: number };
 
 const same = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
 
 /** `op(args)` on shares. `args` are plan value ids (arith, or clear for public operands);
- *  `consts` has the compile-time value of each operand that is a scalar constant. */
-export function lowerSecretOp(b: PlanBuilder, n: IrNode, args: string[], consts: (number | boolean | undefined)[]): string {
+ *  `consts` has the compile-time value of each operand that is a scalar constant; `masks` the
+ *  operands already opened under their own mask (./shared-masks.ts), by plan value: a product
+ *  of one opens only its other operand, and a transpose of one stays masked (A^T, E^T). */
+export function lowerSecretOp(
+  b: PlanBuilder,
+  n: IrNode,
+  args: string[],
+  consts: (number | boolean | undefined)[],
+  masks: Map<string, MaskView> = new Map(),
+): string {
   const out: ValueSpec = { elem: n.elem, shape: n.shape };
   const isShares = (v: string): boolean => b.info(v).kind === "arith";
   const as = (v: string, elem: ElemType): string => (isShares(v) ? sharesAs(b, v, elem) : clearAs(b, v, elem));
@@ -57,7 +77,13 @@ export function lowerSecretOp(b: PlanBuilder, n: IrNode, args: string[], consts:
       const [s, c, k] = isShares(x) ? [x, y, consts[1]] : [y, x, consts[0]];
       // A compile-time constant is encoded with as many fractional bits as it needs (and an
       // integer constant multiplies exactly); a run-time public value with its own type.
-      if (typeof k === "number") return mulConst(b, sharesAs(b, s, n.elem), k, out);
+      if (typeof k === "number") {
+        const r = mulConst(b, sharesAs(b, s, n.elem), k, out);
+        // k * x of a masked x stays a view of x: its products are scaled after
+        const m = masks.get(s);
+        if (m && scaleAfterIsFree(b.ctx.parties.length, k) && same(n.shape, b.info(m.a).shape) && b.info(s).elem === n.elem) masks.set(r, { ...m, scale: (m.scale ?? 1) * k });
+        return r;
+      }
       return mulPublic(b, s, c, out);
     }
     case "div": {
@@ -69,8 +95,15 @@ export function lowerSecretOp(b: PlanBuilder, n: IrNode, args: string[], consts:
     }
     case "mean":
       return meanSecret(b, sharesAs(b, x, "fixed"), { ...n.attrs }, out);
-    case "matmul":
+    case "matmul": {
+      const [mx, my] = [masks.get(x), masks.get(y)];
+      const out2 = n.shape.length === 2 && isShares(x) && isShares(y) && b.info(x).shape.length === 2 && b.info(y).shape.length === 2;
+      // one side masked: open only the other (both masked: a plain triple, A is never reused as B)
+      const scaled = (m: MaskView, z: string): string => (m.scale === undefined ? z : mulConst(b, z, m.scale, out));
+      if (out2 && mx && !my) return scaled(mx, matmulMasked(b, mx, "left", y, out));
+      if (out2 && my && !mx) return scaled(my, matmulMasked(b, my, "right", x, out));
       return lowerMatmul(b, n, x, y);
+    }
     case "select": {
       // select(c, a, b) = b + c * (a - b): local when c is public, one Beaver product if not.
       const a = sharesAs(b, y, n.elem);
@@ -79,8 +112,15 @@ export function lowerSecretOp(b: PlanBuilder, n: IrNode, args: string[], consts:
       const m = isShares(x) ? mulSecret(b, d, x, out) : mulPublic(b, d, x, out);
       return linear("add", [e, m]);
     }
+    case "transpose": {
+      const t = linear(n.op, [x], { ...n.attrs });
+      const m = masks.get(x);
+      const perm = n.attrs["perm"];
+      const plain = perm === undefined || (Array.isArray(perm) && perm[0] === 1 && perm[1] === 0);
+      if (m && plain && n.shape.length === 2) masks.set(t, { ...transposeMasked(b, m), ...(m.scale === undefined ? {} : { scale: m.scale }) });
+      return t;
+    }
     case "sum":
-    case "transpose":
     case "reshape":
     case "flatten":
     case "slice":

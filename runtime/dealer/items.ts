@@ -9,7 +9,7 @@
 // the wire. The dealer never sees an input: these functions take only seeds and shapes.
 
 import { Prg } from "../random/index.js";
-import { type RingTensor, ringMatmul, ringMul, size } from "../ring/index.js";
+import { type RingTensor, ringMatmul, ringMul, ringTranspose, size } from "../ring/index.js";
 import { DEALER_ITEMS, type DealerOutputLayout, isDealerItem } from "../protocols/spec/dealer-items.js";
 import { binaryCorrections } from "./binary.js";
 import { ringConv2d } from "../protocols/local/conv.js";
@@ -44,6 +44,8 @@ export function correlate(item: string, attrs: Record<string, unknown>, random: 
     }
     case "triple_matmul":
       return [ringMatmul(random[0]!, random[1]!)];
+    case "mask":
+      return [];
     case "triple_conv": {
       const { stride, padding } = convWindow(attrs);
       return [ringConv2d(random[0]!, random[1]!, stride, padding)];
@@ -83,6 +85,7 @@ export function makeCorrections(item: string, attrs: Record<string, unknown>, la
   const layout = itemLayout(item, attrs);
   const binary = binaryCorrections(item, attrs, layout, label, seeds, outputStream);
   if (binary) return binary;
+  if (item === "triple_matmul_masked") return [maskedMatmulCorrection(attrs, layout, label, seeds)];
   const fused = fusedCorrection(item, layout, label, seeds);
   if (fused) return [fused];
   const n = seeds.length;
@@ -185,4 +188,35 @@ function addInto(acc: BigUint64Array, x: BigUint64Array): void {
 
 function subInto(acc: BigUint64Array, x: BigUint64Array): void {
   for (let i = 0; i < acc.length; i++) acc[i] = BigInt.asUintN(64, acc[i]! - x[i]!);
+}
+
+/** The label of the `mask` item a triple_matmul_masked refers to: its node id, at the first
+ *  mask_depth entries of this item's loop iteration path (the mask runs outside the inner loops). */
+export function maskLabel(attrs: Record<string, unknown>, label: string): string {
+  const mask = attrs["mask"];
+  const depth = attrs["mask_depth"];
+  if (typeof mask !== "string" || typeof depth !== "number" || !Number.isInteger(depth) || depth < 0) {
+    throw new Error(`internal: dealer item ${label}: triple_matmul_masked needs attributes mask and mask_depth`);
+  }
+  const at = label.indexOf("@");
+  const iter = at < 0 ? [] : label.slice(at + 1).split(".").map(Number);
+  if (iter.length < depth) throw new Error(`internal: dealer item ${label}: mask_depth ${depth} is deeper than the item`);
+  return dealerLabel(mask, iter.slice(0, depth));
+}
+
+/** C = A' @ B (side left) or B @ A' (side right) minus the other parties' C shares, with A the
+ *  full value of the referenced mask (the sum of every party's stream of its output 0). */
+function maskedMatmulCorrection(attrs: Record<string, unknown>, layout: DealerOutputLayout[], label: string, seeds: readonly Uint8Array[]): BigUint64Array {
+  const maskShape = attrs["mask_shape"];
+  if (!Array.isArray(maskShape)) throw new Error(`internal: dealer item ${label}: triple_matmul_masked needs mask_shape`);
+  const shape = maskShape as number[];
+  let a: RingTensor = { data: fullValue(seeds, maskLabel(attrs, label), 0, size(shape)), shape: [...shape] };
+  if (attrs["transpose"] === true) a = ringTranspose(a);
+  const [bo, co] = layout;
+  const bv: RingTensor = { data: fullValue(seeds, label, 0, size(bo!.shape)), shape: [...bo!.shape] };
+  const c = attrs["side"] === "right" ? ringMatmul(bv, a) : ringMatmul(a, bv);
+  if (!sameDims(c.shape, co!.shape)) throw new Error(`internal: dealer item ${label}: C has shape [${c.shape}], expected [${co!.shape}]`);
+  const corr = c.data;
+  for (let i = 0; i < seeds.length - 1; i++) subInto(corr, outputStream(seeds[i]!, label, 1, corr.length));
+  return corr;
 }

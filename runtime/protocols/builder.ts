@@ -110,6 +110,19 @@ export class PlanBuilder {
     return out;
   }
 
+  /** Loops enclosing the nodes emitted now (0 at top level). */
+  get depth(): number {
+    return this.scopes.length - 1;
+  }
+
+  /** The id of the node emitted last in the current scope (a dealer item another refers to). */
+  lastNodeId(): string {
+    const scope = this.scopes[this.scopes.length - 1]!;
+    const last = scope[scope.length - 1];
+    if (!last) throw new Error("internal: no node emitted yet");
+    return last.id;
+  }
+
   /** Reconstruct shares at `to` (default: every party). Round is assigned by the scheduler. */
   open(args: string[], to: string[] = this.ctx.parties): string[] {
     const out = args.map((a) => this.newValue("ring", this.info(a), to));

@@ -9,6 +9,8 @@
 //     masked operands to every other party; 1 dealer item (one correction share on the wire).
 //   mulPrivate, matmulPrivate (operands private to two different parties): 1 round, each owner
 //     sends its masked operand to the other owner only; 1 dealer item.
+//   maskSecret: 1 round (E = x - A, |x| elements), no dealer traffic; then each matmulMasked
+//     of x opens only its other operand (1 round) and costs 1 dealer item (C).
 //   truncate: 2 parties: free (local). n > 2: 1 round, 1 dealer item.
 //   revealTo: 1 round (shares go to the receivers only).
 
@@ -68,6 +70,77 @@ export function matmulSecret(b: PlanBuilder, x: string, y: string, out: ValueSpe
   const [eo, dO] = b.open([e!, d!]);
   const [z] = b.local("beaver_matmul", [eo!, dO!, ta!, tb!, tc!], {}, [out]);
   return rescale(b, z!, out, xi.elem, yi.elem);
+}
+
+/** A secret matrix operand opened once under its own mask, for several products: A (this
+ *  party's shares) and E = x - A (opened), both in the orientation the products use. */
+export interface MaskedOperand {
+  /** The `mask` dealer node and the loop depth it runs at. */
+  mask: string;
+  depth: number;
+  /** The mask's (x's) shape, before any transpose. */
+  shape: number[];
+  transposed: boolean;
+  a: string;
+  e: string;
+}
+
+/**
+ * Mask the secret operand x once for every product it takes part in: dealer item `mask` (A,
+ * random, nothing on the wire), open E = x - A (1 round, |x| elements per party). Reusing E
+ * for the same x reveals nothing new; A must never mask another value, so a MaskedOperand
+ * stands for x alone. Emit it where x is defined, so a loop-invariant x is opened once for
+ * every iteration.
+ */
+export function maskSecret(b: PlanBuilder, x: string): MaskedOperand {
+  const xi = b.info(x);
+  const s = { elem: xi.elem, shape: xi.shape };
+  const [a] = b.dealer("mask", { shape: xi.shape }, [s]);
+  const mask = b.lastNodeId();
+  const [e] = b.local("sub", [x, a!], {}, [s]);
+  const [eo] = b.open([e!]);
+  return { mask, depth: b.depth, shape: [...xi.shape], transposed: false, a: a!, e: eo! };
+}
+
+/** transpose(x) of a masked 2-D x: A^T and E^T, locally (E^T = x^T - A^T: the same opening). */
+export function transposeMasked(b: PlanBuilder, m: MaskedOperand): MaskedOperand {
+  const ai = b.info(m.a);
+  const s = { elem: ai.elem, shape: [ai.shape[1]!, ai.shape[0]!] };
+  const [at] = b.local("transpose", [m.a], {}, [s]);
+  const [et] = b.local("transpose", [m.e], {}, [{ ...s, kind: "ring" }]);
+  return { ...m, transposed: !m.transposed, a: at!, e: et! };
+}
+
+/**
+ * x @ y (side left) or y @ x (side right) with x already masked (maskSecret): the dealer gives
+ * (B, C = A' @ B) (or B @ A') with A' the SAME mask A (transposed if x is used transposed), so
+ * only D = y - B is opened (1 round, |y| elements); then the Beaver combination as in
+ * matmulSecret with E' and A'. 1 dealer item (C on the wire).
+ */
+export function matmulMasked(b: PlanBuilder, m: MaskedOperand, side: "left" | "right", y: string, out: ValueSpec): string {
+  const xi = b.info(m.a);
+  const yi = b.info(y);
+  const attrs = {
+    x: xi.shape,
+    y: yi.shape,
+    c: out.shape,
+    side,
+    transpose: m.transposed,
+    mask: m.mask,
+    mask_depth: m.depth,
+    mask_shape: m.shape,
+  };
+  const [tb, tc] = b.dealer("triple_matmul_masked", attrs, [
+    { elem: yi.elem, shape: yi.shape },
+    { elem: out.elem, shape: out.shape },
+  ]);
+  const [d] = b.local("sub", [y, tb!], {}, [{ elem: yi.elem, shape: yi.shape }]);
+  const [dO] = b.open([d!]);
+  const [z] =
+    side === "left"
+      ? b.local("beaver_matmul", [m.e, dO!, m.a, tb!, tc!], {}, [out])
+      : b.local("beaver_matmul", [dO!, m.e, tb!, m.a, tc!], {}, [out]);
+  return side === "left" ? rescale(b, z!, out, xi.elem, yi.elem) : rescale(b, z!, out, yi.elem, xi.elem);
 }
 
 /** The one compute party holding a private clear value. */

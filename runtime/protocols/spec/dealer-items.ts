@@ -84,6 +84,24 @@ export const DEALER_ITEMS = {
       ]);
     },
   },
+  mask: {
+    doc:
+      "the mask A of one secret operand used by several Beaver products (x - A is opened once and " +
+      "reused): attrs {shape}; random only, so nothing on the wire. Products reference it by node id",
+    layout(attrs) {
+      return [out("A", shapeAttr("mask", attrs, "shape"), false)];
+    },
+  },
+  triple_matmul_masked: {
+    doc:
+      "matrix Beaver triple whose masked operand's mask is a `mask` item: (B, C = A' @ B) for side " +
+      "left, (B, C = B @ A') for side right, A' = A or A^T (transpose). attrs {x, y, c} shapes (x: A' " +
+      "as used, y: B), side, transpose, mask (the mask's dealer node id), mask_depth (its loop depth), " +
+      "mask_shape. The dealer derives A from the mask's own streams: the same A for every product",
+    layout(attrs) {
+      return [out("B", shapeAttr("triple_matmul_masked", attrs, "y"), false), out("C", shapeAttr("triple_matmul_masked", attrs, "c"), true)];
+    },
+  },
   trunc_pair: {
     doc:
       "truncation pair for dividing by 2^bits: r uniform in Z_2^64, r_msb (its top bit, as an " +
