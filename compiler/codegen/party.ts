@@ -12,6 +12,7 @@ import { DEALER_ITEMS, isDealerItem } from "../../runtime/protocols/spec/dealer-
 import { isLocalFn, LOCAL_FNS } from "../../runtime/protocols/spec/local-fns.js";
 import { literal, names } from "./literal.js";
 import { Namer, SourceLines } from "./names.js";
+import { isComm, roundRunEnd } from "../../runtime/plan/rounds.js";
 
 /** Values at least this large are freed explicitly after their last use (smaller ones go with
  *  the scope: a free call per scalar would only add noise for the reader). */
@@ -267,13 +268,8 @@ class PartyProjection {
     const out: Stmt[] = [];
     for (let i = 0; i < nodes.length; i++) {
       const node = nodes[i]!;
-      if (node.kind === "open" || node.kind === "send") {
-        let j = i + 1;
-        while (j < nodes.length) {
-          const m = nodes[j]!;
-          if ((m.kind !== "open" && m.kind !== "send") || m.round !== node.round) break;
-          j++;
-        }
+      if (isComm(node)) {
+        const j = roundRunEnd(nodes, i);
         out.push(this.round(nodes.slice(i, j) as (OpenNode | SendNode)[], times));
         i = j - 1;
         continue;

@@ -16,6 +16,7 @@ import type { Transport } from "../transport/index.js";
 import { bodyDefs, freeValues, scopeLifetimes } from "./lifetimes.js";
 import type { PartyModule, Step } from "./party-api.js";
 import { type Held, PartyRuntime } from "./party-runtime.js";
+import { isComm, roundRunEnd } from "../plan/rounds.js";
 
 export interface Progress {
   /** The top-level loop being run. */
@@ -126,13 +127,8 @@ export class PartyExecutor {
   private async runScope(nodes: readonly PlanNode[], life: { dropAfter: string[][] }): Promise<void> {
     for (let i = 0; i < nodes.length; i++) {
       const node = nodes[i]!;
-      if (node.kind === "open" || node.kind === "send") {
-        let j = i + 1;
-        while (j < nodes.length) {
-          const m = nodes[j]!;
-          if ((m.kind !== "open" && m.kind !== "send") || m.round !== node.round) break;
-          j++;
-        }
+      if (isComm(node)) {
+        const j = roundRunEnd(nodes, i);
         await this.communicate(nodes.slice(i, j) as (OpenNode | SendNode)[]);
         for (let k = i; k < j; k++) this.drop(life.dropAfter[k]!);
         i = j - 1;
