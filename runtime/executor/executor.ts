@@ -93,7 +93,7 @@ export class PartyExecutor {
 
   /** The offline phase at this party: derive its dealer shares and sharing masks ahead (up to
    *  `budget` bytes). Optional: without it everything is derived when needed. The last party's
-   *  dealer inbox must be drained first. */
+   *  dealer inbox may be drained before or after (its corrections are taken when used). */
   prepareOffline(budget?: number): void {
     this.rt.prepareOffline(budget);
   }

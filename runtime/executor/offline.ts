@@ -6,10 +6,10 @@
 // memory budget; whatever is beyond the budget is derived on the fly when the node runs, so
 // the result is the same either way. Holds only randomness, never an input.
 
-import { correctionCount, dealerLabel, type DealerInbox, partyShares } from "../dealer/index.js";
+import { correctionCount, dealerLabel, type DealerInbox, itemLayout, outputStream, partyShares } from "../dealer/index.js";
 import type { Plan, PlanNode } from "../plan/plan.js";
 import { Prg } from "../random/index.js";
-import type { RingTensor } from "../ring/index.js";
+import { type RingTensor, size } from "../ring/index.js";
 import { shareLabel } from "./sharing.js";
 
 /** Bytes of randomness a party derives ahead of the online phase (the rest on the fly). */
@@ -40,7 +40,9 @@ export interface OfflineConfig {
 }
 
 export class OfflineStore {
-  private readonly dealerQueue: { label: string; shares: (RingTensor | undefined)[] }[] = [];
+  // `pending`: the last party's items prepared before the dealer's corrections arrived; their
+  // correlated outputs are filled from the inbox when the online phase takes them
+  private readonly dealerQueue: { label: string; item: string; attrs: Record<string, unknown>; shares: (RingTensor | undefined)[]; pending: boolean }[] = [];
   private readonly shareQueue: { label: string; mask: BigUint64Array }[] = [];
   private dealerHead = 0;
   private shareHead = 0;
@@ -52,16 +54,19 @@ export class OfflineStore {
     this.last = this.index === cfg.plan.parties.length - 1;
   }
 
-  /** Derive, in plan order, up to `budget` bytes of what the online phase will consume. */
+  /** Derive, in plan order, up to `budget` bytes of what the online phase will consume. The last
+   *  party may call this before its dealer inbox is drained (so its derivation overlaps the
+   *  dealer's work): corrections are then taken from the inbox only when each item is used. */
   prepare(budget = DEFAULT_OFFLINE_BUDGET): void {
     const sizes = new Map(this.cfg.plan.values.map((v) => [v.id, v.shape.reduce((a, d) => a * d, 1)]));
     let used = 0;
     for (const step of offlineSchedule(this.cfg.plan, this.cfg.plan.body, [], sizes)) {
       if (used >= budget) break;
       if (step.kind === "dealer") {
-        const shares = this.deriveDealer(step.label, step.item, step.attrs);
+        const pending = this.last && correctionCount(step.item, step.attrs) > 0;
+        const shares = pending ? this.deriveOwnOutputs(step.label, step.item, step.attrs) : this.deriveDealer(step.label, step.item, step.attrs);
         for (const s of shares) used += s?.data.byteLength ?? 0;
-        this.dealerQueue.push({ label: step.label, shares });
+        this.dealerQueue.push({ label: step.label, item: step.item, attrs: step.attrs, shares, pending });
       } else {
         const mask = this.deriveMask(step.label, step.owner, step.n);
         used += mask.byteLength;
@@ -76,7 +81,7 @@ export class OfflineStore {
     if (next) {
       if (next.label !== label) throw new Error(`internal: offline dealer items out of order: ${next.label} prepared, ${label} needed`);
       this.dealerQueue[this.dealerHead++] = undefined as never; // drop: memory stays flat
-      return next.shares;
+      return next.pending ? this.fillCorrections(next.label, next.item, next.attrs, next.shares) : next.shares;
     }
     return this.deriveDealer(label, item, attrs);
   }
@@ -100,6 +105,30 @@ export class OfflineStore {
       corrections = this.cfg.dealerInbox.take(label, count);
     }
     return partyShares(item, attrs, label, this.cfg.dealerSeed, corrections, this.index);
+  }
+
+  /** The last party's shares of the item's non-correlated outputs (undefined where correlated
+   *  or owned by another party): what partyShares derives, without the corrections. */
+  private deriveOwnOutputs(label: string, item: string, attrs: Record<string, unknown>): (RingTensor | undefined)[] {
+    return itemLayout(item, attrs).map((o, k) => {
+      if (o.correlated || (o.owner !== undefined && o.owner !== this.index)) return undefined;
+      return { data: outputStream(this.cfg.dealerSeed, label, k, size(o.shape)), shape: [...o.shape] };
+    });
+  }
+
+  /** Complete a pending item with its corrections from the dealer's inbox (checked as in partyShares). */
+  private fillCorrections(label: string, item: string, attrs: Record<string, unknown>, shares: (RingTensor | undefined)[]): (RingTensor | undefined)[] {
+    if (!this.cfg.dealerInbox) throw new Error("internal: the last party has no dealer inbox");
+    const layout = itemLayout(item, attrs);
+    const corrections = this.cfg.dealerInbox.take(label, correctionCount(item, attrs));
+    let c = 0;
+    layout.forEach((o, k) => {
+      if (!o.correlated) return;
+      const data = corrections[c++];
+      if (!data || data.length !== size(o.shape)) throw new Error(`internal: dealer correction for ${label} output ${o.name} has the wrong size`);
+      shares[k] = { data, shape: [...o.shape] };
+    });
+    return shares;
   }
 
   private deriveMask(label: string, owner: string, n: number): BigUint64Array {

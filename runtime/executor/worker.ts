@@ -1,7 +1,7 @@
 // The worker-thread entry of runInProcess: one party, or the dealer, per thread. Phases, driven
 // by the main thread through parentPort: start-up (load, kernel probe, optional JIT warm-up)
 // -> "loaded"; on "offline" the dealer makes and sends its items while each party derives its
-// randomness (the last party first drains the dealer's stream) -> "ready"; on "go" the online
+// randomness (the last party then drains the dealer's stream) -> "ready"; on "go" the online
 // phase -> "done" with outputs and traffic. Peers talk through the MessagePorts given in
 // workerData (../transport/in-process.ts). A thrown error is reported as a message (its text
 // only: errors never carry data) and ends the thread.
@@ -96,7 +96,6 @@ async function main(): Promise<void> {
   const transport = new PortTransport(party, new Map(Object.entries(data.ports)), data.timeoutMs);
   const last = plan.parties[plan.parties.length - 1] === party;
   const dealerInbox = last ? new DealerInbox(transport) : undefined;
-  if (dealerInbox) await dealerInbox.drain();
   const executor = new PartyExecutor({
     plan,
     party,
@@ -108,7 +107,9 @@ async function main(): Promise<void> {
     ...(data.progress ? { onProgress: (p: Progress) => post({ type: "progress", ...p }) } : {}),
     ...(partyModule ? { module: partyModule } : {}),
   });
+  // derive this party's own randomness while the dealer works, then take its stream
   executor.prepareOffline(data.offlineBudget);
+  if (dealerInbox) await dealerInbox.drain();
   const go = next();
   post({ type: "ready" });
   await go;
