@@ -4,64 +4,19 @@
 // reads from outside live until the loop node has finished; a body's `next` values live to
 // the end of the iteration.
 
+import { bodyDefs, loopFreeValues, nodeDefs, nodeUses } from "../plan/dataflow.js";
 import type { LoopNode, PlanNode } from "../plan/plan.js";
 
-export function nodeUses(node: PlanNode): string[] {
-  switch (node.kind) {
-    case "input":
-    case "dealer":
-      return [];
-    case "clear":
-    case "local":
-    case "open":
-      return node.args;
-    case "share":
-      return [node.from];
-    case "send":
-    case "output":
-      return [node.value];
-    case "loop":
-      return [...node.carried.map((c) => c.init), ...freeValues(node)];
-  }
-}
-
-export function nodeDefs(node: PlanNode): string[] {
-  switch (node.kind) {
-    case "input":
-    case "clear":
-    case "share":
-    case "send":
-      return [node.out];
-    case "local":
-    case "dealer":
-    case "open":
-      return node.out;
-    case "output":
-      return [];
-    case "loop":
-      return node.carried.map((c) => c.out);
-  }
-}
-
-/** Values defined inside a loop body (its nodes' outputs, the carried params and the index). */
-export function bodyDefs(loop: LoopNode): Set<string> {
-  const defs = new Set<string>(loop.carried.map((c) => c.param));
-  if (loop.index !== undefined) defs.add(loop.index);
-  for (const n of loop.body) for (const d of nodeDefs(n)) defs.add(d);
-  return defs;
-}
+export { bodyDefs, nodeDefs, nodeUses };
 
 const freeCache = new WeakMap<LoopNode, string[]>();
 
-/** Values a loop's body (or its `next`s) reads that are defined outside it. */
+/** Values a loop's body (or its `next`s) reads that are defined outside it, cached per loop
+ *  (the executor asks at every iteration; a plan does not change while it runs). */
 export function freeValues(loop: LoopNode): string[] {
   const hit = freeCache.get(loop);
   if (hit) return hit;
-  const defs = bodyDefs(loop);
-  const free = new Set<string>();
-  for (const n of loop.body) for (const u of nodeUses(n)) if (!defs.has(u)) free.add(u);
-  for (const c of loop.carried) if (!defs.has(c.next)) free.add(c.next);
-  const out = [...free];
+  const out = loopFreeValues(loop);
   freeCache.set(loop, out);
   return out;
 }
