@@ -1,9 +1,9 @@
-// Secure 2-party comparisons end to end through runInProcess (each party and the dealer in its
-// own worker thread): `x < y` and relu(x + y) on 10^5 elements, one input per party. Reported:
+// Secure 2-party comparisons end to end, each party and the dealer in its own worker thread
+// (threads kept across runs, bench/runs.ts; "cold ms": one run on fresh threads): `x < y` and relu(x + y) on 10^5 elements, one input per party. Reported:
 // the offline phase (dealer items made and sent, parties' shares derived), the online phase,
 // their sum, rounds, online and dealer bytes, beside plaintext tfjs (wasm backend) on the same
 // shapes in this process. The plans stop at the secret-shared result (no reveal), so the
-// protocol's own round count shows; worker start-up is not included. Because wall-clock time
+// protocol's own round count shows; thread start-up is not included. Because wall-clock time
 // on a shared machine swings with its load, two load-robust figures sit beside it: a Beaver
 // product of the same size measured in the same run (the ratio to it), and the CPU time of
 // the whole protocol — dealer and both parties — run in one thread (runInThread).
@@ -11,7 +11,8 @@
 
 import { measure, table } from "./harness.js";
 import type { Bench } from "./harness.js";
-import { runInProcess, runInThread, type RunResult } from "../runtime/executor/index.js";
+import { runInThread } from "../runtime/executor/index.js";
+import { coldRun, median as mid, warmRuns } from "./runs.js";
 import type { Plan } from "../runtime/plan/plan.js";
 import { PLAN_FORMAT, PLAN_VERSION } from "../runtime/plan/plan.js";
 import { PlanBuilder } from "../runtime/protocols/builder.js";
@@ -95,9 +96,8 @@ const bench: Bench = async () => {
   }
   for (const c of cases) {
     const p = plan(c.kind, n);
-    const runs: RunResult[] = [];
-    const wall = await measure(async () => runs.push(await runInProcess(p, inputs, { warmUp: true })), reps, 1);
-    const mid = (v: number[]): number => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
+    const cold = await coldRun(p, inputs);
+    const runs = await warmRuns(p, inputs, reps);
     const offline = mid(runs.map((r) => r.stats.offlineMs));
     const online = mid(runs.map((r) => r.stats.onlineMs));
     const total = mid(runs.map((r) => r.stats.offlineMs + r.stats.onlineMs));
@@ -116,7 +116,7 @@ const bench: Bench = async () => {
       online,
       total,
       c.target || "-",
-      wall.medianMs,
+      cold.stats.offlineMs + cold.stats.onlineMs,
       c.kind === "mul" ? String(last.rounds) : `${last.rounds} (target ${c.targetRounds})`,
       `${(bytes / 1e6).toFixed(2)} MB`,
       `${(last.dealerBytes / 1e6).toFixed(2)} MB`,
@@ -130,14 +130,14 @@ const bench: Bench = async () => {
   tx.dispose();
   ty.dispose();
   table(
-    `2-party secure comparisons (runInProcess, medians of ${reps}) vs plaintext tfjs-${backend}`,
+    `2-party secure comparisons (kept threads, medians of ${reps}) vs plaintext tfjs-${backend}`,
     [
       "case",
       "offline ms",
       "online ms",
       "total ms",
       "target ms",
-      "wall ms (with start-up)",
+      "cold ms",
       "rounds",
       "online bytes",
       "dealer bytes",

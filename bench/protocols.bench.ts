@@ -1,11 +1,11 @@
-// Secure 2-party protocols end to end through runInProcess (each party and the dealer in its
-// own worker thread): matmul 256^3 and 1024^3 and an elementwise multiply of 10^6 elements,
+// Secure 2-party protocols end to end, each party and the dealer in its own worker thread
+// (threads kept across runs, bench/runs.ts): matmul 256^3 and 1024^3 and an elementwise multiply of 10^6 elements,
 // one input per party, each with the private-operand protocol and with both operands shared
 // first. Reported: the offline phase (dealer, and the parties deriving their randomness), the
 // online phase, their sum, rounds and bytes, beside plaintext tfjs (wasm backend) on the same
 // shapes in this process, as a ratio. The plans stop at the secret-shared product (no
-// reveal), so the protocol's own round count shows. Thread start-up (module loading, kernel
-// probe, JIT warm-up) is reported apart: it is paid once per run, not per operation.
+// reveal), so the protocol's own round count shows. "cold ms": offline + online of one run on
+// fresh threads (runInProcess after the generic JIT warm-up), as a single `mpc run` pays it.
 // Beside the wall times (which move with the machine's load), the same plan runs with every
 // role in this one thread: its CPU time per phase is robust to load, and offline CPU plus
 // half the (two parties') online CPU estimates the time on two idle cores.
@@ -13,7 +13,8 @@
 
 import { measure, table } from "./harness.js";
 import type { Bench } from "./harness.js";
-import { runInProcess, runInThread, type RunResult } from "../runtime/executor/index.js";
+import { runInThread } from "../runtime/executor/index.js";
+import { coldRun, median as mid, warmRuns } from "./runs.js";
 import type { Plan } from "../runtime/plan/plan.js";
 import { PLAN_FORMAT, PLAN_VERSION } from "../runtime/plan/plan.js";
 import { PlanBuilder } from "../runtime/protocols/builder.js";
@@ -84,12 +85,11 @@ const bench: Bench = async () => {
     const x = { data: data(c.xs.reduce((a, d) => a * d, 1)), shape: c.xs };
     const y = { data: data(c.ys.reduce((a, d) => a * d, 1)), shape: c.ys };
     const inputs = new Map([["alice.x", x], ["bob.y", y]]);
-    const runs: RunResult[] = [];
-    await measure(async () => runs.push(await runInProcess(p, inputs, { warmUp: true })), c.reps, 1);
-    const totals = runs.map((r) => r.stats.offlineMs + r.stats.onlineMs).sort((a, b) => a - b);
-    const offline = runs.map((r) => r.stats.offlineMs).sort((a, b) => a - b);
-    const online = runs.map((r) => r.stats.onlineMs).sort((a, b) => a - b);
-    const mid = (v: number[]): number => v[Math.floor(v.length / 2)]!;
+    const cold = await coldRun(p, inputs);
+    const runs = await warmRuns(p, inputs, c.reps);
+    const totals = runs.map((r) => r.stats.offlineMs + r.stats.onlineMs);
+    const offline = runs.map((r) => r.stats.offlineMs);
+    const online = runs.map((r) => r.stats.onlineMs);
     const last = runs[runs.length - 1]!.stats;
     const bytes = last.perPair.reduce((s, q) => s + q.bytes, 0);
     // load-robust figures: CPU time of every role run in this one thread (warm), and from
@@ -103,8 +103,6 @@ const bench: Bench = async () => {
         cpuOn.push(res.cpu.onlineMs);
       }
     }
-    cpuOff.sort((a, b) => a - b);
-    cpuOn.sort((a, b) => a - b);
     const tx = tf.tensor(Float32Array.from(x.data), c.xs, "float32");
     const ty = tf.tensor(Float32Array.from(y.data), c.ys, "float32");
     const plain = await measure(() => {
@@ -114,10 +112,9 @@ const bench: Bench = async () => {
     }, c.reps, 2);
     tx.dispose();
     ty.dispose();
-    const startup = runs.map((r) => r.stats.startupMs).sort((a, b) => a - b);
     rows.push([
       c.name,
-      mid(startup),
+      cold.stats.offlineMs + cold.stats.onlineMs,
       mid(offline),
       mid(online),
       mid(totals),
@@ -133,10 +130,10 @@ const bench: Bench = async () => {
     ]);
   }
   table(
-    `2-party secure protocols (runInProcess, medians) vs plaintext tfjs-${backend}`,
+    `2-party secure protocols (kept threads, medians) vs plaintext tfjs-${backend}`,
     [
       "case",
-      "start-up ms",
+      "cold ms",
       "offline ms",
       "online ms",
       "total ms",

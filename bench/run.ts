@@ -2,6 +2,7 @@
 import { readdirSync } from "node:fs";
 import { loadavg } from "node:os";
 import type { Bench } from "./harness.js";
+import { closeThreads } from "./runs.js";
 
 const filters = process.argv.slice(2);
 const dir = new URL(".", import.meta.url);
@@ -16,3 +17,4 @@ for (const f of files) {
   console.log(`\n# ${f}`);
   await mod.default();
 }
+await closeThreads();

@@ -3,6 +3,7 @@
 // (runInProcess).
 export { runParty, PartyExecutor, checkModule, type PartyConfig, type PartyResult, type Progress, type ProfileEntry } from "./executor.js";
 export { runInProcess, type RunOptions, type RunResult, type RunStats, type PairTraffic } from "./run-in-process.js";
+export { PartyThreads, PARTY_HEAP_MB } from "./party-threads.js";
 export { shareOf, shareLabel, encodeValue } from "./sharing.js";
 export { scopeLifetimes, nodeUses, nodeDefs } from "./lifetimes.js";
 export { runInThread, type ThreadRunOptions } from "./run-in-thread.js";

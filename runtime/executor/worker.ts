@@ -1,10 +1,12 @@
-// The worker-thread entry of runInProcess: one party, or the dealer, per thread. Phases, driven
-// by the main thread through parentPort: start-up (load, kernel probe, optional JIT warm-up)
-// -> "loaded"; on "offline" the dealer makes and sends its items while each party derives its
-// randomness (the last party then drains the dealer's stream) -> "ready"; on "go" the online
-// phase -> "done" with outputs and traffic. Peers talk through the MessagePorts given in
-// workerData (../transport/in-process.ts). A thrown error is reported as a message (its text
-// only: errors never carry data) and ends the thread.
+// The worker-thread entry of PartyThreads (and so runInProcess): one party, or the dealer, per
+// thread, running job after job so a long-lived thread keeps its optimised code. Start-up once
+// (kernel probe, optional JIT warm-up) -> "started". Then per job, driven by the main thread
+// through parentPort: the job (plan, role, ports, seeds, own inputs) -> "loaded"; on "offline"
+// the dealer makes and sends its items while each party derives its randomness (the last party
+// then drains the dealer's stream) -> "ready"; on "go" the online phase -> "done" with outputs
+// and traffic. Peers talk through the MessagePorts of the job (../transport/in-process.ts),
+// fresh for every job, as are the seeds. A thrown error is reported as a message (its text
+// only: errors never carry data); the main thread then ends every thread.
 
 import { parentPort, workerData } from "node:worker_threads";
 import type { MessagePort } from "node:worker_threads";
@@ -28,7 +30,6 @@ export interface PartyWorkerData {
   inputs: Record<string, ClearTensor>;
   timeoutMs: number;
   progress: boolean;
-  warmUp: boolean;
   offlineBudget?: number;
   /** URL of this party's generated module (compiler/codegen) to run instead of the plan. */
   module?: string;
@@ -40,15 +41,15 @@ export interface DealerWorkerData {
   ports: Record<string, MessagePort>;
   seeds: Uint8Array[];
   timeoutMs: number;
-  warmUp: boolean;
   /** URL of the generated dealer module to take the items from instead of the plan. */
   module?: string;
 }
 
-/** Main -> worker: start the offline phase, then the online phase. */
-export type MainMessage = "offline" | "go";
+/** Main -> worker: a job, then the signals to start its offline and online phases. */
+export type MainMessage = "offline" | "go" | { type: "job"; data: PartyWorkerData | DealerWorkerData };
 
 export type WorkerMessage =
+  | { type: "started" }
   | { type: "loaded" }
   | { type: "ready" }
   | { type: "offline"; offlineMs: number; bytes: number; items: number; elements: number }
@@ -63,28 +64,55 @@ export type WorkerMessage =
     }
   | { type: "error"; message: string; user: boolean };
 
+/** What the thread is given at start (each job brings the rest). */
+export interface ThreadData {
+  warmUp: boolean;
+}
+
 const port = parentPort!;
-const data = workerData as PartyWorkerData | DealerWorkerData;
+const start = workerData as ThreadData;
 
 function post(m: WorkerMessage): void {
   port.postMessage(m);
 }
 
+// control messages in arrival order (a job's "offline" may arrive before we wait for it)
+const queue: MainMessage[] = [];
+let waiting: ((m: MainMessage) => void) | undefined;
+port.on("message", (m: MainMessage) => {
+  if (waiting) {
+    const w = waiting;
+    waiting = undefined;
+    w(m);
+  } else queue.push(m);
+});
+
 /** The next control message from the main thread. */
 function next(): Promise<MainMessage> {
-  return new Promise((resolve) => port.once("message", (m: MainMessage) => resolve(m)));
+  const m = queue.shift();
+  if (m !== undefined) return Promise.resolve(m);
+  return new Promise((resolve) => (waiting = resolve));
 }
 
 async function main(): Promise<void> {
   await prepareRingKernels();
-  if (data.warmUp) await warmUp();
-  // a generated module is loaded (and checked against the plan) during start-up
+  if (start.warmUp) await warmUp();
+  post({ type: "started" });
+  for (;;) {
+    const m = await next();
+    if (typeof m === "string") throw new Error(`internal: the thread got "${m}" outside a job`);
+    await runJob(m.data);
+  }
+}
+
+async function runJob(data: PartyWorkerData | DealerWorkerData): Promise<void> {
+  // a generated module is loaded (and checked against the plan) before the phases start
   const partyModule = data.role === "party" && data.module ? await loadPartyModule(data.module) : undefined;
   const dealerModule = data.role === "dealer" && data.module ? await loadDealerModule(data.module) : undefined;
   if (dealerModule) checkDealerModule(dealerModule, data.plan);
-  const started = next();
+  const offline = next();
   post({ type: "loaded" });
-  await started;
+  await offline;
   if (data.role === "dealer") {
     const transport = new PortTransport("dealer", new Map(Object.entries(data.ports)), data.timeoutMs);
     const stats = runDealer(data.plan, data.seeds, transport, dealerModule ? moduleSchedule(dealerModule) : undefined);
@@ -123,6 +151,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
+  port.removeAllListeners("message");
   const err = e instanceof Error ? e : new Error(String(e));
   post({ type: "error", message: err.message, user: err instanceof UserError });
 });
