@@ -4,6 +4,9 @@
 // value in the clear (a plain disclosure). Only the reveals listed by the audit reconstruct to
 // something that is not random; everything else a party reconstructs is masked by dealer
 // randomness it never sees (x - a for a Beaver triple's a, x + r for a truncation pair's r).
+// A `send` is a plain disclosure unless it sends x - A computed by `mask_private` with A a
+// dealer output held by the sender alone (the private-operand products mulPrivate,
+// matmulPrivate, convPrivate): that is uniformly random to the receiver, so it is masked.
 //
 // Pure function of the plan: it counts, it never looks at values (there are none).
 
@@ -89,11 +92,37 @@ export function partyViews(program: CheckedProgram, plan: Plan | { unavailable: 
       } else if (p.kind === "clear") stack.push(...p.args);
     }
   }
-  const parties = program.parties.map((party) => viewOf(party, plan, shapes, revealOf));
+  const masked = maskedSends(plan.body, producers, plan.parties);
+  const parties = program.parties.map((party) => viewOf(party, plan, shapes, revealOf, masked));
   return { available: true, rounds: plan.rounds, planHash: plan.hash, parties };
 }
 
-function viewOf(party: string, plan: Plan, shapes: Map<string, number[]>, revealOf: Map<string, string[]>): PartyView {
+/** Sends of a value masked by dealer randomness only the sender holds: the first output of a
+ *  `mask_private` local (x - A) whose mask A is a dealer output held by the sender alone. */
+function maskedSends(body: readonly PlanNode[], producers: Map<string, PlanNode>, parties: readonly string[]): Set<string> {
+  const ids = new Set<string>();
+  const walk = (nodes: readonly PlanNode[]): void => {
+    for (const n of nodes) {
+      if (n.kind === "loop") walk(n.body);
+      if (n.kind !== "send") continue;
+      const p = producers.get(n.value);
+      if (p?.kind !== "local" || p.fn !== "mask_private" || p.out[0] !== n.value || p.attrs["owner"] !== n.from) continue;
+      const mask = producers.get(p.args[1] ?? "");
+      if (mask?.kind === "dealer" && heldOnlyBy(mask, p.args[1]!, n.from, parties)) ids.add(n.id);
+    }
+  };
+  walk(body);
+  return ids;
+}
+
+/** Is dealer output `v` known in full to `party` alone (attrs a_owner / b_owner)? */
+function heldOnlyBy(d: Extract<PlanNode, { kind: "dealer" }>, v: string, party: string, parties: readonly string[]): boolean {
+  const k = d.out.indexOf(v);
+  const owner = k === 0 ? d.attrs["a_owner"] : k === 1 ? d.attrs["b_owner"] : undefined;
+  return typeof owner === "number" && parties[owner] === party;
+}
+
+function viewOf(party: string, plan: Plan, shapes: Map<string, number[]>, revealOf: Map<string, string[]>, masked: Set<string>): PartyView {
   const others = plan.parties.filter((p) => p !== party);
   const size = (id: string): number => numel(shapes.get(id) ?? []);
   // The scheduler merges everything one party sends another in a round into one message, so
@@ -123,7 +152,7 @@ function viewOf(party: string, plan: Plan, shapes: Map<string, number[]>, reveal
       } else if (n.kind === "send" && n.to.includes(party) && n.from !== party) {
         add(into, {
           round: n.round,
-          kind: "plain",
+          kind: masked.has(n.id) ? "masked" : "plain",
           from: [n.from],
           messages: 1,
           elements: size(n.value),

@@ -5,13 +5,17 @@
 // plan values: arith shares for secret operands, clear values for the public operands that
 // placement kept public. Element types: a secret operand is converted to the result's type
 // where the protocol needs equal types (int + fixed); products leave scaling to the protocols
-// (fixed*fixed truncates once, int*fixed does not). Never opens a value itself.
+// (fixed*fixed truncates once, int*fixed does not). A product whose operands are both clear
+// values private to two different parties (placement kept them private) is mulPrivate /
+// matmulPrivate: neither operand is ever shared. Never opens a value itself.
 
 import type { PlanBuilder, ValueSpec } from "../../runtime/protocols/builder.js";
 import {
   type MaskedOperand,
   matmulMasked,
+  matmulPrivate,
   matmulSecret,
+  mulPrivate,
   mulSecret,
   squareSecret,
   transposeMasked,
@@ -74,6 +78,7 @@ export function lowerSecretOp(
         if (x === y && same(b.info(x).shape, n.shape)) return squareSecret(b, x, out);
         return mulSecret(b, x, y, out);
       }
+      if (isPrivatePair(b, x, y)) return mulPrivate(b, x, y, out);
       const [s, c, k] = isShares(x) ? [x, y, consts[1]] : [y, x, consts[0]];
       // A compile-time constant is encoded with as many fractional bits as it needs (and an
       // integer constant multiplies exactly); a run-time public value with its own type.
@@ -150,6 +155,17 @@ export function lowerSecretOp(
   }
 }
 
+/** Are x and y clear values private to two different parties (placement's private products)? */
+export function isPrivatePair(b: PlanBuilder, x: string, y: string): boolean {
+  const owner = (v: string): string | undefined => {
+    const i = b.info(v);
+    const h = i.holders.filter((p) => b.ctx.parties.includes(p));
+    return i.kind === "clear" && h.length === 1 ? h[0] : undefined;
+  };
+  const [p, q] = [owner(x), owner(y)];
+  return p !== undefined && q !== undefined && p !== q;
+}
+
 /** Shares converted to `elem` (int/bool -> fixed scales by 2^f; fixed -> int truncates). */
 export function sharesAs(b: PlanBuilder, x: string, elem: ElemType): string {
   const i = b.info(x);
@@ -181,6 +197,7 @@ function lowerMatmul(b: PlanBuilder, n: IrNode, x: string, y: string): string {
   const spec2: ValueSpec = { elem: n.elem, shape: [b.info(x2).shape[0]!, b.info(y2).shape[1]!] };
   let prod: string;
   if (b.info(x2).kind === "arith" && b.info(y2).kind === "arith") prod = matmulSecret(b, x2, y2, spec2);
+  else if (isPrivatePair(b, x2, y2)) prod = matmulPrivate(b, x2, y2, spec2);
   else if (b.info(x2).kind === "arith") prod = matmulPublic(b, x2, y2, spec2, "right");
   else prod = matmulPublic(b, y2, x2, spec2, "left");
   if (same(spec2.shape, out.shape)) return prod;

@@ -6,7 +6,18 @@
 // A loop-carried var that starts public but is secret in the loop is shared before the loop
 // (public -> shares is free). Public operands that a protocol can use directly (x + c, x - c,
 // x * c, x / c, x @ W, a public select condition) stay public: sharing them would turn a local multiply into
-// a Beaver one. Also rejects secret ops that have no protocol yet, at their span.
+// a Beaver one. Private operands of a product whose protocol takes them in the clear (x * y,
+// x @ y and conv2d(x, w) with x and y private to two different parties; conv2d with one
+// operand private and the other secret) stay private too: the private protocols
+// (runtime/protocols/spec mulPrivate, matmulPrivate, convPrivate) cost one round like Beaver's
+// but only the owners send, each its masked operand once, where Beaver on shares would open
+// both operands between every pair of parties. The rule is unconditional: a private operand
+// that other secret ops need is shared for them as well (once, as always) — sharing is free
+// online (pseudo-random masks), and the private product is still cheaper than a Beaver one on
+// those shares. (The one case it is not: an operand the lowering opens once under a shared
+// mask for several matmuls (compiler/lower/shared-masks.ts) would then open only the other
+// side; placement keeps the private protocol there too, see docs/protocols.md.)
+// Also rejects secret ops that have no protocol yet, at their span.
 
 import type { Diagnostic } from "../../grammar/diagnostic.js";
 import { SECRET } from "../../runtime/plan/visibility.js";
@@ -99,6 +110,22 @@ export function keepsPublicOperand(op: string, index: number): boolean {
   }
 }
 
+/**
+ * Which operands of secret op `op` a private-operand product takes in the clear, given the
+ * operands' visibilities: both for `*`, `@` and conv2d with operands private to two different
+ * parties; the private one for conv2d with one private and one secret operand (convPrivate);
+ * none otherwise (they are shared, or kept public by keepsPublicOperand).
+ */
+export function privateProductOperands(op: string, vis: readonly Visibility[]): number[] {
+  if (vis.length !== 2 || (op !== "mul" && op !== "matmul" && op !== "conv2d")) return [];
+  const [x, y] = vis as [Visibility, Visibility];
+  if (x.kind === "private" && y.kind === "private") return x.party !== y.party ? [0, 1] : [];
+  if (op !== "conv2d") return [];
+  if (x.kind === "private" && y.kind === "secret") return [0];
+  if (x.kind === "secret" && y.kind === "private") return [1];
+  return [];
+}
+
 export function place(graph: ProgramGraph): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const all = graph.parties;
@@ -168,11 +195,15 @@ export function place(graph: ProgramGraph): Diagnostic[] {
         unsupported(n);
         continue;
       }
+      const inClear = privateProductOperands(
+        n.op,
+        n.args.map((a) => graph.node(a).vis),
+      );
       graph.setArgs(
         id,
         n.args.map((a, i) => {
           const v = graph.node(a).vis.kind;
-          if (v === "secret" || (v === "public" && keepsPublicOperand(n.op, i))) return a;
+          if (v === "secret" || (v === "public" && keepsPublicOperand(n.op, i)) || inClear.includes(i)) return a;
           return shared(a);
         }),
       );

@@ -18,10 +18,21 @@ function t_order(plan: Plan): void {
 const steps = (plan: Plan): string[] =>
   allNodes(plan)
     .map((x) => x.node)
-    .filter((n) => n.kind === "local" || n.kind === "dealer" || n.kind === "open")
-    .map((n: PlanNode) => (n.kind === "local" ? n.fn : n.kind === "dealer" ? `dealer:${n.item}` : "open"));
+    .filter((n) => n.kind === "local" || n.kind === "dealer" || n.kind === "open" || n.kind === "send")
+    .map((n: PlanNode) => (n.kind === "local" ? n.fn : n.kind === "dealer" ? `dealer:${n.item}` : n.kind));
 
+/** (x + y) * y: a product of a secret operand and a private one (shared, then Beaver's). */
 function product(elemX: "fixed" | "int", elemY: "fixed" | "int", parties = ["a", "b"]): Plan {
+  const f = new ProgramFixture("p", parties);
+  const x = f.input(parties[0]!, "x", elemY, [3]);
+  const y = f.input(parties[1]!, "y", elemY, [3]);
+  const s = f.op("add", [x, y]);
+  f.reveal(f.op("mul", [elemX === elemY ? s : f.op("cast", [s], { to: elemX }), y]), "z");
+  return compiled(f);
+}
+
+/** x * y with x and y private to two different parties (the private product). */
+function privateProduct(elemX: "fixed" | "int", elemY: "fixed" | "int", parties = ["a", "b"]): Plan {
   const f = new ProgramFixture("p", parties);
   const x = f.input(parties[0]!, "x", elemX, [3]);
   const y = f.input(parties[1]!, "y", elemY, [3]);
@@ -30,19 +41,35 @@ function product(elemX: "fixed" | "int", elemY: "fixed" | "int", parties = ["a",
 }
 
 test("a secret fixed*fixed product is a Beaver product then one truncation; int*fixed and int*int are not truncated", (t) => {
-  t.deepEqual(steps(product("fixed", "fixed")), ["dealer:triple_mul", "sub_pair", "open", "beaver_mul", "trunc_local", "open"]);
-  t.deepEqual(steps(product("int", "fixed")), ["dealer:triple_mul", "sub_pair", "open", "beaver_mul", "open"]);
-  t.deepEqual(steps(product("int", "int")), ["dealer:triple_mul", "sub_pair", "open", "beaver_mul", "open"]);
+  const beaver = (p: Plan): string[] => steps(p).filter((s) => s !== "lshift" && s !== "add");
+  t.deepEqual(beaver(product("fixed", "fixed")), ["dealer:triple_mul", "sub_pair", "open", "beaver_mul", "trunc_local", "open"]);
+  t.deepEqual(beaver(product("int", "int")), ["dealer:triple_mul", "sub_pair", "open", "beaver_mul", "open"]);
+  // the secret int (x + y cast to int: truncated) times the fixed y
+  t.deepEqual(beaver(product("int", "fixed")), ["trunc_local", "dealer:triple_mul", "sub_pair", "open", "beaver_mul", "open"]);
   const plan = product("int", "fixed");
   t.deepEqual(plan.outputs[0], { name: "z", to: ["a", "b"], elem: "fixed", shape: [3], from: { kind: "secret" } });
 });
 
+test("a product of operands private to two parties is the private protocol: no share, each owner sends its masked operand once", (t) => {
+  const priv = ["dealer:triple_mul", "mask_private", "mask_private", "send", "send", "beaver_mul_private"];
+  t.deepEqual(steps(privateProduct("fixed", "fixed")), [...priv, "trunc_local", "open"]);
+  t.deepEqual(steps(privateProduct("int", "fixed")), [...priv, "open"]);
+  t.deepEqual(steps(privateProduct("int", "int")), [...priv, "open"]);
+  const plan = privateProduct("int", "fixed");
+  t.deepEqual(plan.outputs[0], { name: "z", to: ["a", "b"], elem: "fixed", shape: [3], from: { kind: "secret" } });
+  t.is(allNodes(plan).filter((n) => n.node.kind === "share").length, 0);
+  const dealer = allNodes(plan).find((n) => n.node.kind === "dealer")!.node;
+  t.deepEqual(dealer.kind === "dealer" ? dealer.attrs : {}, { shape: [3], a_owner: 0, b_owner: 1 });
+});
+
 test("with three parties truncation is the dealer-assisted protocol (its own round)", (t) => {
-  t.deepEqual(steps(product("fixed", "fixed", ["a", "b", "c"])), [
+  t.deepEqual(steps(privateProduct("fixed", "fixed", ["a", "b", "c"])), [
     "dealer:triple_mul",
-    "sub_pair",
-    "open",
-    "beaver_mul",
+    "mask_private",
+    "mask_private",
+    "send",
+    "send",
+    "beaver_mul_private",
     "dealer:trunc_pair",
     "trunc_mask",
     "open",
@@ -117,7 +144,35 @@ test("a secret matmul is one matrix triple shaped like its operands; vectors bec
   const f = new ProgramFixture("mm", ["a", "b"]);
   const x = f.input("a", "x", "fixed", [5, 3]);
   const v = f.input("b", "v", "fixed", [3]);
-  f.reveal(f.op("matmul", [x, v]), "y");
+  const u = f.input("b", "u", "fixed", [3]);
+  f.reveal(f.op("matmul", [x, f.op("add", [v, u])]), "y");
+  f.reveal(f.op("matmul", [x, v]), "yp");
+  const plan = compiled(f);
+  const dealers = allNodes(plan).flatMap((n) => (n.node.kind === "dealer" ? [n.node.attrs] : []));
+  // x @ (v + u): v + u is bob's alone, so both are private: the private matmul twice
+  t.deepEqual(dealers, [
+    { a: [5, 3], b: [3, 1], c: [5, 1], a_owner: 0, b_owner: 1 },
+    { a: [5, 3], b: [3, 1], c: [5, 1], a_owner: 0, b_owner: 1 },
+  ]);
+  t.deepEqual(plan.outputs.map((o) => o.shape), [[5], [5]]);
+  const g = new ProgramFixture("mm2", ["a", "b"]);
+  const gx = g.input("a", "x", "fixed", [5, 3]);
+  const gv = g.input("b", "v", "fixed", [3]);
+  g.reveal(g.op("matmul", [g.op("add", [gx, g.op("ones", [], { shape: [5, 3] })]), g.op("mul", [gv, gv])]), "y");
+  const gp = compiled(g);
+  t.deepEqual(
+    allNodes(gp).flatMap((n) => (n.node.kind === "dealer" ? [n.node.attrs] : [])),
+    [{ a: [5, 3], b: [3, 1], c: [5, 1], a_owner: 0, b_owner: 1 }],
+  );
+  t.deepEqual(gp.outputs[0]!.shape, [5]);
+});
+
+test("a secret matmul of a secret operand and a private one shares the private one: Beaver's matrix triple", (t) => {
+  const f = new ProgramFixture("mm", ["a", "b"]);
+  const x = f.input("a", "x", "fixed", [5, 3]);
+  const w = f.input("b", "w", "fixed", [5, 3]);
+  const v = f.input("b", "v", "fixed", [3]);
+  f.reveal(f.op("matmul", [f.op("add", [x, w]), v]), "y");
   const plan = compiled(f);
   const dealer = allNodes(plan).find((n) => n.node.kind === "dealer")!.node;
   t.deepEqual(dealer.kind === "dealer" ? dealer.attrs : {}, { a: [5, 3], b: [3, 1], c: [5, 1] });

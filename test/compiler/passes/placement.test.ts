@@ -21,7 +21,7 @@ test("a party scaling its own input does that work in the clear, alone, and shar
   const y = f.input("bob", "y", "fixed", [5]);
   const scaled = f.op("mul", [x, f.op("ones", [], { shape: [5] })]);
   const centred = f.op("sub", [scaled, f.op("mean", [scaled])]);
-  f.reveal(f.op("mul", [centred, y]), "z");
+  f.reveal(f.op("add", [centred, y]), "z");
   const plan = compiled(f);
   const clear = of(plan, "clear").filter((n) => n.op === "mean" || n.op === "sub" || n.op === "mul");
   t.deepEqual(
