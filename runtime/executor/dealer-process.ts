@@ -2,6 +2,8 @@
 // `mpc run FILE --dealer --config parties.json` runs. It reuses the dealer's offline phase
 // (runDealer) unchanged: the seed it shares with each party comes from the TLS key exchange of
 // their connection, and the last party's correction shares go over that party's connection.
+// After its items it says goodbye but stays connected until every party has finished: a party
+// that fails (or is lost) fails the dealer too, so its exit status is the run's.
 // The dealer reads only the plan and the deployment file: no input, no share of one.
 
 import { runDealer, type DealerStats } from "../dealer/index.js";
@@ -20,6 +22,8 @@ export interface NetworkDealerOptions extends NetworkOptions {
 
 export interface NetworkDealerResult extends DealerStats {
   connectMs: number;
+  /** Connected to every party having finished its run. */
+  runMs: number;
   links: LinkStats[];
 }
 
@@ -39,8 +43,13 @@ export async function runNetworkDealer(o: NetworkDealerOptions): Promise<Network
       o.module ? moduleSchedule(o.module) : undefined,
     );
     o.log?.(`dealer: sent ${stats.items} items`);
+    // the parties need nothing more from the dealer (its loss is no longer their failure), but
+    // it stays connected until each has finished, so that its exit status is the run's
+    transport.bye();
+    await transport.peersFinished(plan.parties);
+    const runMs = performance.now() - t0 - connectMs;
     await transport.finish();
-    return { ...stats, connectMs, links: transport.linkStats() };
+    return { ...stats, connectMs, runMs, links: transport.linkStats() };
   } catch (e) {
     await transport.abort(e instanceof Error ? e.message : String(e));
     throw e;

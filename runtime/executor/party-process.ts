@@ -4,8 +4,8 @@
 // the in-process worker does; only the transport and where seeds come from differ. The pair
 // seeds and the dealer seed come from the TLS key exchange of each connection (never sent).
 // Phases: check the deployment and read this party's own credentials (errors before anything
-// is sent), connect, offline (drain the dealer's stream at the last party; derive shares and
-// masks), a ready barrier among the parties, online, an orderly goodbye. Any failure here or
+// is sent), connect, offline (derive shares and masks, then drain the dealer's stream at the
+// last party), a ready barrier among the parties, online, an orderly goodbye. Any failure here or
 // at a peer aborts the run at every party with a message naming the peer and the round.
 // Holds only this party's inputs; never logs a value, a share or a seed.
 
@@ -100,7 +100,6 @@ export async function runNetworkParty(o: NetworkPartyOptions): Promise<NetworkPa
     const pairSeeds = new Map(plan.parties.filter((p) => p !== party).map((p) => [p, transport.sharedSeed(p)]));
     const last = plan.parties[plan.parties.length - 1] === party;
     const dealerInbox = last ? new DealerInbox(transport, DEALER) : undefined;
-    if (dealerInbox) await race(transport, dealerInbox.drain());
     const executor = new PartyExecutor({
       plan,
       party,
@@ -112,7 +111,10 @@ export async function runNetworkParty(o: NetworkPartyOptions): Promise<NetworkPa
       ...(o.onProgress ? { onProgress: o.onProgress } : {}),
       ...(o.module ? { module: o.module } : {}),
     });
+    // derive this party's own randomness while the dealer works (its frames queue meanwhile),
+    // then take its stream: corrections are matched to items when each is used (as worker.ts)
     executor.prepareOffline(o.offlineBudget);
+    if (dealerInbox) await race(transport, dealerInbox.drain());
     const tOffline = performance.now();
     await race(transport, transport.barrier(plan.parties.filter((p) => p !== party)));
     const tGo = performance.now();

@@ -14,7 +14,7 @@
 import { type ConnectionOptions, connect as tlsConnect, createServer, type Server, type TLSSocket } from "node:tls";
 import { X509Certificate } from "node:crypto";
 import { UserError } from "../../grammar/diagnostic.js";
-import { type Credentials, certName, type DeploymentConfig, endpoints } from "./config.js";
+import { type Credentials, certName, DEALER, type DeploymentConfig, endpoints } from "./config.js";
 import { type DecodedFrame, DEFAULT_MAX_FRAME_BYTES, encodeControl, encodeData, FrameError, FrameKind, FrameReader } from "./framing.js";
 import { type Hello, parseHello, refusal } from "./handshake.js";
 import { FrameInbox } from "./inbox.js";
@@ -73,6 +73,8 @@ interface Channel {
   ready: boolean;
   readyWaiter?: () => void;
   finished: boolean;
+  /** This end has said goodbye (no data frame follows). */
+  byeSent: boolean;
   failure?: Failure;
   seed: Uint8Array;
   /** Shaping: when the simulated link is next free, and frames waiting for their time. */
@@ -135,12 +137,17 @@ export class TlsTransport implements Transport {
   readonly failed: Promise<never>;
   private lastRound = -1;
   private closing = false;
+  /** Re-checks peersFinished when a peer says goodbye or fails. */
+  private doneWaiter: (() => void) | undefined;
+  /** How messages name this endpoint: "party alice", "the dealer". */
+  private readonly who: string;
 
   constructor(
     readonly self: string,
     private readonly receiveTimeoutMs: number,
     private readonly shape: LinkShape,
   ) {
+    this.who = self === DEALER ? "the dealer" : `party ${self}`;
     this.counter = new SendCounter(self);
     this.failed = new Promise<never>((_, reject) => (this.failedReject = reject));
     this.failed.catch(() => undefined); // observed by whoever races it
@@ -157,6 +164,7 @@ export class TlsTransport implements Transport {
       inbox: new FrameInbox(),
       ready: false,
       finished: false,
+      byeSent: false,
       seed,
       linkFreeAt: 0,
       outbox: [],
@@ -176,7 +184,7 @@ export class TlsTransport implements Transport {
       frames = ch.reader.push(chunk);
     } catch (e) {
       const why = e instanceof FrameError ? e.message : String(e);
-      this.channelFailed(ch, (w) => new TransportError(`party ${this.self} received a malformed frame from ${ch.peer} ${this.when(w)}: ${why}`));
+      this.channelFailed(ch, (w) => new TransportError(`${this.who} received a malformed frame from ${ch.peer} ${this.when(w)}: ${why}`));
       ch.socket.destroy();
       return;
     }
@@ -199,15 +207,16 @@ export class TlsTransport implements Transport {
         ch.finished = true;
         ch.inbox.failAll(() => this.finishedError(ch.peer, "its next message"));
         ch.readyWaiter?.();
+        this.doneWaiter?.();
         return;
       case FrameKind.abort:
-        this.channelFailed(ch, () => new TransportError(`party ${this.self} stopped because ${ch.peer} failed: ${f.header.message}`));
+        this.channelFailed(ch, () => new TransportError(`${this.who} stopped because ${ch.peer} failed: ${f.header.message}`));
         return;
       case FrameKind.refuse:
         this.channelFailed(ch, () => new TransportError(`${ch.peer} refused the connection with ${this.self}: ${f.header.message}`));
         return;
       case FrameKind.hello:
-        this.channelFailed(ch, (w) => new TransportError(`party ${this.self} received a second hello from ${ch.peer} ${this.when(w)}`));
+        this.channelFailed(ch, (w) => new TransportError(`${this.who} received a second hello from ${ch.peer} ${this.when(w)}`));
         return;
     }
   }
@@ -216,7 +225,7 @@ export class TlsTransport implements Transport {
     if (ch.timer) clearTimeout(ch.timer);
     if (ch.finished || ch.failure || this.closing) return;
     const cut = ch.reader.midFrame ? " in the middle of a frame" : "";
-    this.channelFailed(ch, (w) => new TransportError(`party ${this.self} lost the connection to ${ch.peer}${cut} ${this.when(w)}`));
+    this.channelFailed(ch, (w) => new TransportError(`${this.who} lost the connection to ${ch.peer}${cut} ${this.when(w)}`));
   }
 
   /** "while waiting for round 3 (…)", or where the run was if nothing was awaited. */
@@ -226,7 +235,7 @@ export class TlsTransport implements Transport {
   }
 
   private finishedError(peer: string, what: string): TransportError {
-    return new TransportError(`party ${this.self} waits for ${what} from ${peer}, but ${peer} has finished its run: the parties are not executing the same plan`);
+    return new TransportError(`${this.who} waits for ${what} from ${peer}, but ${peer} has finished its run: the parties are not executing the same plan`);
   }
 
   private channelFailed(ch: Channel, failure: Failure): void {
@@ -235,6 +244,7 @@ export class TlsTransport implements Transport {
     const first = failure(ch.inbox.firstWaiting());
     ch.inbox.failAll(failure);
     ch.readyWaiter?.();
+    this.doneWaiter?.();
     if (!this.failure && !this.closing) {
       this.failure = first;
       this.failedReject(first);
@@ -243,7 +253,7 @@ export class TlsTransport implements Transport {
 
   private channel(peer: string): Channel {
     const ch = this.channels.get(peer);
-    if (!ch) throw new TransportError(`party ${this.self} has no connection to ${peer}`);
+    if (!ch) throw new TransportError(`${this.who} has no connection to ${peer}`);
     return ch;
   }
 
@@ -321,7 +331,7 @@ export class TlsTransport implements Transport {
     if (queued) return Promise.resolve(queued);
     if (ch.failure) return Promise.reject(ch.failure(what));
     if (ch.finished) return Promise.reject(this.finishedError(peer, what));
-    return ch.inbox.wait(what, this.receiveTimeoutMs, () => new TransportError(`party ${this.self} timed out after ${this.receiveTimeoutMs} ms waiting for ${peer}'s message of ${what}`));
+    return ch.inbox.wait(what, this.receiveTimeoutMs, () => new TransportError(`${this.who} timed out after ${this.receiveTimeoutMs} ms waiting for ${peer}'s message of ${what}`));
   }
 
   /** Tell `peers` this endpoint is ready for the online phase, and wait until they all are. */
@@ -341,7 +351,7 @@ export class TlsTransport implements Transport {
             };
             if (check()) return;
             const timer = setTimeout(() => {
-              reject(new TransportError(`party ${this.self} timed out after ${this.receiveTimeoutMs} ms waiting for ${p} to finish its offline phase`));
+              reject(new TransportError(`${this.who} timed out after ${this.receiveTimeoutMs} ms waiting for ${p} to finish its offline phase`));
             }, this.receiveTimeoutMs);
             ch.readyWaiter = () => {
               if (check()) {
@@ -354,6 +364,34 @@ export class TlsTransport implements Transport {
     );
   }
 
+  /** Say goodbye to every peer not yet told: this end sends no more data. Peers then no longer
+   *  depend on this connection (its loss is not a failure for them). */
+  bye(): void {
+    for (const ch of this.channels.values()) {
+      if (ch.failure || ch.byeSent) continue;
+      ch.byeSent = true;
+      this.write(ch, [encodeControl(FrameKind.bye, {})]);
+    }
+  }
+
+  /** Wait until every one of `peers` has finished its run (said goodbye); reject at the first
+   *  of them that fails or is lost instead, with its error (a peer's abort names why). No
+   *  timeout: the dealer waits out the parties' online phase, whose receives time out at the
+   *  parties, and learns how the run ended. */
+  peersFinished(peers: readonly string[]): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const check = (): void => {
+        const failed = peers.map((p) => this.channel(p)).find((ch) => ch.failure);
+        if (failed) reject(failed.failure!("the end of its run"));
+        else if (!peers.every((p) => this.channel(p).finished)) return;
+        else resolve();
+        this.doneWaiter = undefined;
+      };
+      this.doneWaiter = check;
+      check();
+    });
+  }
+
   stats(): TransportStats {
     return this.counter.stats();
   }
@@ -364,7 +402,7 @@ export class TlsTransport implements Transport {
 
   /** Orderly end: say goodbye to every peer, let shaped frames go out, close (bounded wait). */
   async finish(waitMs = 5_000): Promise<void> {
-    for (const ch of this.channels.values()) if (!ch.failure) this.write(ch, [encodeControl(FrameKind.bye, {})]);
+    this.bye();
     const pending = (): boolean => [...this.channels.values()].some((c) => c.outbox.length > 0 && !c.socket.destroyed);
     if (pending()) {
       await new Promise<void>((resolve) => {
@@ -416,7 +454,9 @@ export class TlsTransport implements Transport {
             clearTimeout(t);
             resolve();
           });
-          if (!ch.failure && !ch.finished && ch.socket.writable) ch.socket.end(encodeControl(FrameKind.abort, { message }));
+          // a peer that has said goodbye but is still connected (the dealer, waiting for the end
+          // of the run) is told too
+          if (!ch.failure && ch.socket.writable) ch.socket.end(encodeControl(FrameKind.abort, { message }));
           else ch.socket.destroy();
         }),
       );
@@ -428,7 +468,7 @@ export class TlsTransport implements Transport {
     this.closing = true;
     for (const ch of this.channels.values()) {
       if (ch.timer) clearTimeout(ch.timer);
-      ch.inbox.failAll(() => new TransportError(`party ${this.self} closed its connection to ${ch.peer}`));
+      ch.inbox.failAll(() => new TransportError(`${this.who} closed its connection to ${ch.peer}`));
       ch.socket.destroy();
     }
   }
@@ -482,6 +522,9 @@ export async function connectMesh(o: MeshOptions): Promise<TlsTransport> {
     if (!fatal) fatal = e;
     wake?.();
   };
+  // a peer already connected that fails or is lost (it gave up, or its process died) ends the
+  // wait for the others now, naming it, instead of at the connect timeout
+  transport.failed.catch((e: Error) => failHard(e));
 
   /** Exchange hellos on an authenticated socket; `expected`: who may be on the other end. */
   const greet = (socket: TLSSocket, expected: readonly string[]): Promise<{ peer: string; pending: PendingHello }> =>

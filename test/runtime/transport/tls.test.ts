@@ -69,7 +69,7 @@ reveal x * y + z as r to alice, carol`;
 const vec = (n: number, f: (i: number) => number): ClearTensor => ({ data: Float64Array.from({ length: n }, (_, i) => f(i)), shape: [n] });
 
 /** Run a plan's dealer and parties in this process, each over its own TLS mesh. */
-async function runTls(plan: Plan, inputs: Map<string, ClearTensor>, config: DeploymentConfig, extra: { latencyMs?: number; bandwidthMbit?: number } = {}) {
+async function runTls(plan: Plan, inputs: Map<string, ClearTensor>, config: DeploymentConfig, extra: { latencyMs?: number; bandwidthMbit?: number } = {}, offlineBudget?: number) {
   const dealer = runNetworkDealer({ plan, config, connectTimeoutMs: 20_000, ...extra });
   const parties = plan.parties.map((p) =>
     runNetworkParty({
@@ -78,6 +78,7 @@ async function runTls(plan: Plan, inputs: Map<string, ClearTensor>, config: Depl
       config,
       connectTimeoutMs: 20_000,
       ...extra,
+      ...(offlineBudget !== undefined ? { offlineBudget } : {}),
       inputs: new Map(plan.inputs.filter((i) => i.party === p).map((i) => [i.name, inputs.get(`${p}.${i.name}`)!])),
     }),
   );
@@ -244,6 +245,48 @@ test("three parties with pinned self-signed certificates (no CA): results and pe
   t.deepEqual([...perRound].sort((a, b) => a[0] - b[0]).map(([round, v]) => ({ round, ...v })), local.stats.perRound);
 });
 
+const MULINT = `program mulint
+party alice, bob, carol
+input alice.x : int[6]
+input bob.y : int[6]
+var z = x
+for i in 0..3 {
+  z = z * y + x
+}
+reveal z to all`;
+
+test("the last party derives its randomness before draining the dealer's stream: exact results at every offline budget", async (t) => {
+  // integer products take no truncation, so any mismatch between an item and its corrections
+  // (prepared before they arrived, or derived on the fly) would show as a wrong value
+  const plan = compiled(MULINT);
+  const inputs = new Map([["alice.x", vec(6, (i) => i - 2)], ["bob.y", vec(6, (i) => 3 - i)]]);
+  const x = Array.from(inputs.get("alice.x")!.data, BigInt);
+  const y = Array.from(inputs.get("bob.y")!.data, BigInt);
+  let z = x;
+  for (let i = 0; i < 3; i++) z = z.map((v, k) => v * y[k]! + x[k]!);
+  const want = z.map(Number);
+  // 0: everything on the fly; 200 B: the first of three triples prepared; default: all
+  for (const budget of [0, 200, undefined]) {
+    const net = await runTls(plan, inputs, await deployment(plan.parties), {}, budget);
+    for (const p of plan.parties) t.deepEqual(Array.from(net.parties.get(p)!.outputs.get("z")!.data), want, `${p}, budget ${budget ?? "default"}`);
+    t.is(net.dealer.items, 3);
+  }
+});
+
+test("a party that fails mid-run fails the dealer too, with the party's reason", async (t) => {
+  const plan = compiled(DOT);
+  const u = vec(49, (i) => i); // the program declares 50: alice fails when she reads it
+  const config = await deployment(plan.parties);
+  const opts = { plan, config, connectTimeoutMs: 20_000 };
+  const dealer = runNetworkDealer(opts);
+  const alice = runNetworkParty({ ...opts, party: "alice", inputs: new Map([["u", u]]) });
+  const bob = runNetworkParty({ ...opts, party: "bob", inputs: new Map([["v", vec(50, () => 1)]]) });
+  await t.throwsAsync(alice, { message: "input alice.u has shape [49], but the program declares [50]" });
+  const why = "an error in alice's own data (reported at alice)";
+  await t.throwsAsync(bob, { message: `party bob stopped because alice failed: ${why}` });
+  await t.throwsAsync(dealer, { message: `the dealer stopped because alice failed: ${why}` });
+});
+
 test("--latency shaping: every round waits at least the one-way latency", async (t) => {
   const plan = compiled(DOT);
   const inputs = new Map([["alice.u", vec(50, () => 1)], ["bob.v", vec(50, () => 2)]]);
@@ -392,4 +435,16 @@ test("a frame for another round, a stalled peer and a lost peer: errors name the
   } finally {
     rogue.close();
   }
+});
+
+test("a peer that fails while the others are still connecting ends the wait at once, naming it", async (t) => {
+  const cfg = await deployment(["alice", "bob", "carol"]);
+  const mesh = (self: string, peers: string[]) => connectMesh({ config: cfg, credentials: loadCredentials(cfg, self), peers, hello: hello(self), connectTimeoutMs: 30_000 });
+  // alice waits for bob and carol; carol never comes
+  const alice = mesh("alice", ["bob", "carol"]);
+  const bob = await mesh("bob", ["alice"]);
+  const t0 = performance.now();
+  await bob.abort("bob's data is missing");
+  await t.throwsAsync(alice, { message: "party alice stopped because bob failed: bob's data is missing" });
+  t.true(performance.now() - t0 < 10_000, "well before the 30 s connect timeout");
 });
