@@ -14,9 +14,10 @@
 // both operands between every pair of parties. The rule is unconditional: a private operand
 // that other secret ops need is shared for them as well (once, as always) — sharing is free
 // online (pseudo-random masks), and the private product is still cheaper than a Beaver one on
-// those shares. (The one case it is not: an operand the lowering opens once under a shared
-// mask for several matmuls (compiler/lower/shared-masks.ts) would then open only the other
-// side; placement keeps the private protocol there too, see docs/protocols.md.)
+// those shares. The one exception: a 2-D matmul inside a loop with a loop-invariant operand X.
+// Shared, X is opened once under its own mask (compiler/lower/shared-masks.ts) and each
+// iteration opens only the other operand; privately, X - A goes on the wire every iteration.
+// There placement shares both when the elements on the wire say so (maskedMatmulIsCheaper).
 // Also rejects secret ops that have no protocol yet, at their span.
 
 import type { Diagnostic } from "../../grammar/diagnostic.js";
@@ -126,6 +127,29 @@ export function privateProductOperands(op: string, vis: readonly Visibility[]): 
   return [];
 }
 
+const numel = (shape: readonly number[]): number => shape.reduce((p, d) => p * d, 1);
+
+/**
+ * For a 2-D private matmul in a loop: is sharing both operands and masking a loop-invariant
+ * one once (then opening only the other per iteration, compiler/lower/shared-masks.ts) fewer
+ * elements on the wire than the private protocol every iteration? With n parties, X invariant
+ * over c >= 2 runs and V the other operand: masked n(n-1)|X| + c n(n-1)|V|, private c(|X| + |V|).
+ */
+export function maskedMatmulIsCheaper(graph: ProgramGraph, id: string): boolean {
+  const n = graph.node(id);
+  if (n.op !== "matmul" || n.shape.length !== 2 || n.args.length !== 2) return false;
+  const ops = n.args.map((a) => graph.node(a));
+  if (ops.some((o) => o.shape.length !== 2)) return false;
+  const k = graph.parties.length * (graph.parties.length - 1);
+  return ops.some((x, i) => {
+    const v = ops[1 - i]!;
+    let runs = 1;
+    for (let p = graph.scopeOf(id); p !== undefined && p !== graph.scopeOf(x.id); p = graph.scopeOf(p)) runs *= graph.node(p).loop!.count;
+    if (runs < 2) return false;
+    return k * numel(x.shape) + runs * k * numel(v.shape) < runs * (numel(x.shape) + numel(v.shape));
+  });
+}
+
 export function place(graph: ProgramGraph): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const all = graph.parties;
@@ -195,10 +219,12 @@ export function place(graph: ProgramGraph): Diagnostic[] {
         unsupported(n);
         continue;
       }
-      const inClear = privateProductOperands(
-        n.op,
-        n.args.map((a) => graph.node(a).vis),
-      );
+      const inClear = maskedMatmulIsCheaper(graph, id)
+        ? []
+        : privateProductOperands(
+            n.op,
+            n.args.map((a) => graph.node(a).vis),
+          );
       graph.setArgs(
         id,
         n.args.map((a, i) => {

@@ -1,0 +1,241 @@
+// Products of private operands, compiled and run: `*`, `@` and conv2d with operands held in the
+// clear by two different parties (and conv2d with one private, one secret operand) run the
+// private protocols (spec mulPrivate, matmulPrivate, convPrivate): no `share` of those
+// operands, one dealer item with the owners' masks, each owner sending its masked operand.
+// Outputs match the plaintext reference (compiler/reference); the rounds, per-pair messages
+// and bytes, and dealer items a run counts are the ones `mpc cost` (planCost) predicts.
+// The example programs model_hiding and model_hiding_cnn run end to end on their real data.
+
+import test from "ava";
+import type { ExecutionContext } from "ava";
+import { join } from "node:path";
+import { planCost } from "../../compiler/cost/cost.js";
+import { checkFile, checkSource } from "../../compiler/frontend.js";
+import { compileFile, compileSource } from "../../compiler/pipeline.js";
+import { runPlaintext } from "../../compiler/reference/index.js";
+import { clearTensor, type ClearTensor } from "../../runtime/clear/index.js";
+import { runInThread, type RunResult } from "../../runtime/executor/index.js";
+import { fixedBound } from "../../runtime/fixed/index.js";
+import { loadInputs, resolveInputs } from "../../runtime/io/index.js";
+import type { Plan, PlanNode } from "../../runtime/plan/plan.js";
+
+const ROOT = join(import.meta.dirname, "..", "..");
+
+function flat(nodes: readonly PlanNode[]): PlanNode[] {
+  return nodes.flatMap((n) => (n.kind === "loop" ? [n, ...flat(n.body)] : [n]));
+}
+const ofKind = <K extends PlanNode["kind"]>(plan: Plan, kind: K): Extract<PlanNode, { kind: K }>[] =>
+  flat(plan.body).filter((n): n is Extract<PlanNode, { kind: K }> => n.kind === kind);
+const inputValue = (plan: Plan, name: string): string => ofKind(plan, "input").find((n) => n.input === name)!.out;
+
+/** Executed == predicted: rounds, dealer items, and per ordered pair the messages and the
+ *  payload bytes (a run's frames add a small JSON header per message, under 512 bytes). */
+function runsAsCosted(t: ExecutionContext, plan: Plan, run: RunResult): void {
+  const cost = planCost(plan);
+  t.is(run.stats.rounds, plan.rounds);
+  t.is(cost.total.rounds, plan.rounds);
+  t.is(run.stats.dealerItems, cost.total.dealer.items);
+  const key = (p: { from: string; to: string }): string => `${p.from}->${p.to}`;
+  t.deepEqual(run.stats.perPair.map(key).sort(), cost.total.pairs.map(key).sort());
+  for (const want of cost.total.pairs) {
+    const got = run.stats.perPair.find((p) => key(p) === key(want))!;
+    t.is(got.messages, want.messages, key(want));
+    t.true(got.bytes >= want.bytes && got.bytes < want.bytes + 512 * want.messages, `${key(want)}: ran ${got.bytes} B, cost says ${want.bytes} B payload`);
+  }
+}
+
+/** Every output of a run against the plaintext reference, within `tol` (absolute). */
+function matchesReference(t: ExecutionContext, source: string, inputs: Map<string, ClearTensor>, run: RunResult, tol: number): void {
+  const program = checkSource(source, "p.mpc").program!;
+  for (const o of runPlaintext(program, inputs).outputs) {
+    for (const party of o.to) {
+      const got = run.outputs.get(party)!.get(o.name)!;
+      t.deepEqual(got.shape, o.value.shape, o.name);
+      const d = Math.max(0, ...Array.from(got.data, (v, i) => Math.abs(v - o.value.data[i]!)));
+      t.true(d <= tol, `${o.name} at ${party}: off by ${d} > ${tol}`);
+    }
+  }
+}
+
+/** n values on a grid of 1/16 (exact in fixed point) in [-2, 2). */
+const grid = (n: number, seed: number): number[] => Array.from({ length: n }, (_, i) => (((i * 37 + seed * 11) % 64) - 32) / 16);
+
+const SMALL = (parties: string[]): string => `
+program private_products
+party ${parties.join(", ")}
+
+input alice.a   : fixed[4, 3]
+input bob.b     : fixed[4, 3]
+input bob.w     : fixed[3, 2]
+input alice.img : fixed[2, 1, 5, 5]
+input bob.k     : fixed[2, 1, 3, 3]
+
+reveal a * b as prod to ${parties.join(", ")}
+reveal a @ w as mm to alice
+reveal conv2d(img, k) as cv to ${parties[parties.length - 1]}
+`;
+
+const smallInputs = (): Map<string, ClearTensor> =>
+  new Map([
+    ["alice.a", clearTensor(grid(12, 1), [4, 3])],
+    ["bob.b", clearTensor(grid(12, 2), [4, 3])],
+    ["bob.w", clearTensor(grid(6, 3), [3, 2])],
+    ["alice.img", clearTensor(grid(50, 4), [2, 1, 5, 5])],
+    ["bob.k", clearTensor(grid(18, 5), [2, 1, 3, 3])],
+  ]);
+
+for (const parties of [
+  ["alice", "bob"],
+  ["alice", "bob", "carol"],
+]) {
+  test(`${parties.length} parties: private(a) * private(b), @ and conv2d run the private protocols (no share, the owners' dealer items, masked sends) and match the reference; run == mpc cost`, async (t) => {
+    const source = SMALL(parties);
+    const r = compileSource(source, "p.mpc");
+    t.deepEqual(r.diagnostics, []);
+    const plan = r.plan!;
+    // nothing is secret-shared: each product takes its operands in the clear at their owners
+    t.deepEqual(ofKind(plan, "share"), []);
+    const [alice, bob] = [parties.indexOf("alice"), parties.indexOf("bob")];
+    t.deepEqual(
+      ofKind(plan, "dealer")
+        .filter((d) => d.item !== "trunc_pair")
+        .map((d) => [d.item, d.attrs])
+        .sort((p, q) => String(p[0]).localeCompare(String(q[0]))),
+      [
+        ["triple_conv", { a: [2, 1, 5, 5], b: [2, 1, 3, 3], c: [2, 2, 3, 3], stride: 1, padding: 0, a_owner: alice, b_owner: bob }],
+        ["triple_matmul", { a: [4, 3], b: [3, 2], c: [4, 2], a_owner: alice, b_owner: bob }],
+        ["triple_mul", { shape: [4, 3], a_owner: alice, b_owner: bob }],
+      ],
+    );
+    const locals = ofKind(plan, "local").map((n) => n.fn);
+    // (the scheduler may interleave the three products' steps: compare as multisets)
+    t.deepEqual(
+      locals.filter((f) => f.includes("private")).sort(),
+      ["beaver_conv_private", "beaver_matmul_private", "beaver_mul_private", ...Array<string>(6).fill("mask_private")],
+    );
+    t.false(locals.some((f) => f === "beaver_mul" || f === "beaver_matmul" || f === "beaver_conv"));
+    // the only sends: each owner's masked operand, to the other owner only
+    const sends = ofKind(plan, "send");
+    t.deepEqual(
+      sends.map((s) => [s.from, s.to]),
+      [0, 1, 2].flatMap(() => [
+        ["alice", ["bob"]],
+        ["bob", ["alice"]],
+      ]),
+    );
+    // the raw inputs are read only by their owners' mask_private (and nothing opens them)
+    for (const name of ["a", "b", "w", "img", "k"]) {
+      const v = inputValue(plan, name);
+      const readers = flat(plan.body).filter((n) => (n.kind === "local" || n.kind === "clear" ? n.args.includes(v) : n.kind === "send" ? n.value === v : false));
+      t.true(readers.length > 0 && readers.every((n) => (n.kind === "local" && n.fn === "mask_private") || (n.kind === "clear" && n.op === "reshape")), name);
+    }
+    const inputs = smallInputs();
+    const run = await runInThread(plan, inputs);
+    // grid inputs are exact; each output is one truncated product: within 2^-15 (1 ulp of 2^-16, doubled)
+    matchesReference(t, source, inputs, run, 2 ** -15);
+    runsAsCosted(t, plan, run);
+  });
+}
+
+const MIXED = `
+program mixed_private
+party alice, bob
+
+input alice.u  : fixed[6]
+input bob.v    : fixed[6]
+input alice.x  : fixed[2, 2, 5, 5]
+input bob.x2   : fixed[2, 2, 5, 5]
+input bob.k    : fixed[3, 2, 3, 3]
+input alice.k2 : fixed[3, 2, 3, 3]
+
+reveal u * v as uv to alice                 // private product
+reveal u + v as upv to alice                // u and v are also needed as shares
+reveal (u + v) * v as sv to bob             // secret * private: v's one share, Beaver
+reveal conv2d(x + x2, k) as c1 to alice     // secret input, private kernel: convPrivate
+reveal conv2d(x, k + k2) as c2 to bob       // private input, secret kernel: convPrivate
+reveal conv2d(x, k) as c3 to alice, bob     // both private: convPrivate
+`;
+
+test("a private operand also needed as a secret elsewhere is shared once for those uses; its private products stay private; conv2d with one private and one secret operand is convPrivate; all match the reference; run == mpc cost", async (t) => {
+  const r = compileSource(MIXED, "p.mpc");
+  t.deepEqual(r.diagnostics, []);
+  const plan = r.plan!;
+  const shares = ofKind(plan, "share");
+  const sharedFrom = (name: string): number => shares.filter((s) => s.from === inputValue(plan, name)).length;
+  // u and v once each (for u + v and (u + v) * v); x, x2, k, k2 once each for the sums
+  t.deepEqual(["u", "v", "x", "x2", "k", "k2"].map(sharedFrom), [1, 1, 1, 1, 1, 1]);
+  const dealers = ofKind(plan, "dealer").map((d) => `${d.item} ${String(d.attrs["a_owner"] ?? "-")} ${String(d.attrs["b_owner"] ?? "-")}`);
+  t.deepEqual(dealers.sort(), ["triple_conv - 1", "triple_conv 0 -", "triple_conv 0 1", "triple_mul - -", "triple_mul 0 1"]);
+  // u * v reads u and v in the clear (mask_private), not their shares
+  const masks = ofKind(plan, "local").filter((n) => n.fn === "mask_private");
+  t.true(masks.some((m) => m.args[0] === inputValue(plan, "u")));
+  t.true(masks.some((m) => m.args[0] === inputValue(plan, "v")));
+  const x = grid(100, 7);
+  const inputs = new Map<string, ClearTensor>([
+    ["alice.u", clearTensor(grid(6, 1), [6])],
+    ["bob.v", clearTensor(grid(6, 2), [6])],
+    ["alice.x", clearTensor(x, [2, 2, 5, 5])],
+    ["bob.x2", clearTensor(grid(100, 8), [2, 2, 5, 5])],
+    ["bob.k", clearTensor(grid(54, 9), [3, 2, 3, 3])],
+    ["alice.k2", clearTensor(grid(54, 10), [3, 2, 3, 3])],
+  ]);
+  const run = await runInThread(plan, inputs);
+  matchesReference(t, MIXED, inputs, run, 2 ** -15);
+  runsAsCosted(t, plan, run);
+});
+
+/** A program of programs/ with its bundled data. */
+function example(name: string): { file: string; plan: Plan; inputs: Map<string, ClearTensor>; checked: ReturnType<typeof checkFile> } {
+  const file = join(ROOT, "programs", `${name}.mpc`);
+  const checked = checkFile(file);
+  const compiled = compileFile(file);
+  if (!checked.program || !compiled.plan) throw new Error(compiled.diagnostics.map((d) => d.message).join("; "));
+  const inputs = loadInputs(resolveInputs(file, checked.program.name, checked.program.inputs, []), { fixedBound: fixedBound(checked.program.precision) });
+  return { file, plan: compiled.plan, inputs, checked };
+}
+
+test("programs/model_hiding.mpc: z @ w1 is the private matmul (z and w1 never shared); every one of the 569 classes equals the plaintext run's; run == mpc cost", async (t) => {
+  const ex = example("model_hiding");
+  const plan = ex.plan;
+  const first = ofKind(plan, "dealer").find((d) => d.item === "triple_matmul")!;
+  const [model, data] = [plan.parties.indexOf("model_owner"), plan.parties.indexOf("data_owner")];
+  t.deepEqual(first.attrs, { a: [569, 30], b: [30, 64], c: [569, 64], a_owner: data, b_owner: model });
+  t.is(ofKind(plan, "local").filter((n) => n.fn === "beaver_matmul_private").length, 1);
+  t.false(ofKind(plan, "share").some((s) => s.from === inputValue(plan, "w1")));
+  // z (the data owner's standardised records) is never shared either: only w2, b1, b2 are
+  t.deepEqual(ofKind(plan, "share").map((s) => s.owner), ["model_owner", "model_owner", "model_owner"]);
+  const run = await runInThread(plan, ex.inputs);
+  const want = runPlaintext(ex.checked.program!, ex.inputs).outputs.find((o) => o.name === "classes")!.value;
+  const got = run.outputs.get("data_owner")!.get("classes")!;
+  t.deepEqual(got.shape, [569]);
+  t.deepEqual(
+    [...got.data].flatMap((c, i) => (c === want.data[i] ? [] : [i])),
+    [],
+    "rows whose secure class differs from the plaintext one",
+  );
+  t.false(run.outputs.get("model_owner")?.has("classes") ?? false);
+  runsAsCosted(t, plan, run);
+});
+
+test("programs/model_hiding_cnn.mpc: conv2d(img, w1) is the private convolution (neither operand shared); every one of the 360 classes equals the plaintext run's; run == mpc cost", async (t) => {
+  const ex = example("model_hiding_cnn");
+  const plan = ex.plan;
+  const [model, data] = [plan.parties.indexOf("model_owner"), plan.parties.indexOf("data_owner")];
+  const conv = ofKind(plan, "dealer").filter((d) => d.item === "triple_conv");
+  t.deepEqual(
+    conv.map((d) => [d.attrs["a_owner"], d.attrs["b_owner"]]),
+    [[data, model]],
+  );
+  t.is(ofKind(plan, "local").filter((n) => n.fn === "beaver_conv_private").length, 1);
+  t.false(ofKind(plan, "share").some((s) => s.owner === "data_owner"));
+  const run = await runInThread(plan, ex.inputs);
+  const want = runPlaintext(ex.checked.program!, ex.inputs).outputs.find((o) => o.name === "classes")!.value;
+  const got = run.outputs.get("data_owner")!.get("classes")!;
+  t.deepEqual(got.shape, [360]);
+  t.deepEqual(
+    [...got.data].flatMap((c, i) => (c === want.data[i] ? [] : [i])),
+    [],
+    "images whose secure class differs from the plaintext one",
+  );
+  runsAsCosted(t, plan, run);
+});
