@@ -152,7 +152,16 @@ interface Endpoint {
   code: number | null;
   signal: NodeJS.Signals | null;
   exited: Promise<void>;
+  /** Ended by launch because this other process failed first. */
+  stoppedFor?: Endpoint;
 }
+
+/** How long the other processes get to stop by themselves once one has failed (a process
+ *  connected to it is aborted by its peers within milliseconds; one still waiting for it to
+ *  come up would otherwise wait out --connect-timeout). */
+const STOP_GRACE_MS = 3_000;
+
+const role = (e: Endpoint): string => (e.name === DEALER ? "the dealer" : `party ${e.name}`);
 
 interface PartyReport {
   party: string;
@@ -182,6 +191,7 @@ function showBytes(n: number): string {
 
 /** The error a failed process reported (its `mpc: error:` lines), or how it ended. */
 function failure(e: Endpoint): string {
+  if (e.stoppedFor) return `stopped by mpc launch ${STOP_GRACE_MS / 1000} s after ${role(e.stoppedFor)} failed`;
   const lines = e.stderr.split("\n");
   const at = lines.findIndex((l) => l.startsWith("mpc: error: ") || l.startsWith("mpc run: ") || l.startsWith("mpc: internal error"));
   if (at >= 0) return lines.slice(at).join("\n").replace(/^mpc: error: /, "").trim();
@@ -256,8 +266,12 @@ export async function main(argv: string[]): Promise<number> {
     });
     endpoints.push(e);
   };
-  const killAll = (): void => {
-    for (const e of endpoints) if (e.code === null && e.signal === null) e.child.kill("SIGTERM");
+  const killAll = (because?: Endpoint): void => {
+    for (const e of endpoints) {
+      if (e.code !== null || e.signal !== null) continue;
+      if (because) e.stoppedFor = because;
+      e.child.kill("SIGTERM");
+    }
   };
   const onSignal = (): void => {
     killAll();
@@ -271,12 +285,13 @@ export async function main(argv: string[]): Promise<number> {
       const own = [...bindings].filter(([, b]) => b.input.party === p).flatMap(([key, b]) => ["--input", `${key}=${resolve(b.path)}`]);
       start(p, ["--party", p, "--out", staging, ...own]);
     }
-    // once one process has failed, the others stop by themselves (their peers abort them);
-    // a process that has not stopped after a grace period is ended here
+    // once one process has failed, the others connected to it stop by themselves (it aborts
+    // them); whatever has not stopped shortly after (e.g. still waiting for it to connect) is
+    // ended here, and reported as stopped because of it
     let grace: NodeJS.Timeout | undefined;
     for (const e of endpoints) {
       void e.exited.then(() => {
-        if (e.code !== 0 && grace === undefined) grace = setTimeout(killAll, 15_000 + args.connectTimeoutS * 1000);
+        if (e.code !== 0 && grace === undefined) grace = setTimeout(() => killAll(e), STOP_GRACE_MS);
       });
     }
     await Promise.all(endpoints.map((e) => e.exited));
@@ -286,7 +301,8 @@ export async function main(argv: string[]): Promise<number> {
     process.removeListener("SIGTERM", onSignal);
   }
 
-  const failed = endpoints.filter((e) => e.code !== 0);
+  // the processes that failed by themselves first, then those launch stopped
+  const failed = [...endpoints.filter((e) => e.code !== 0 && !e.stoppedFor), ...endpoints.filter((e) => e.code !== 0 && e.stoppedFor)];
   if (failed.length > 0) {
     if (!args.keepKeys) rmSync(work, { recursive: true, force: true });
     else process.stderr.write(`keys and staging kept in ${work}\n`);

@@ -170,6 +170,24 @@ test("a party killed mid-run: every other process stops with an error naming it 
   t.false(existsSync(out), "no outputs are written by a failed run");
 });
 
+test("mpc launch: a party that fails before connecting stops the others at once (not after --connect-timeout), naming it", async (t) => {
+  const dir = tmp();
+  const bad = join(dir, "v.csv");
+  writeFileSync(bad, "abc\n");
+  const t0 = performance.now();
+  const r = await mpc("launch", "programs/dot.mpc", "--input", `bob.v=${bad}`, "--connect-timeout", "120", "--out", join(dir, "out"));
+  t.is(r.code, 1);
+  t.is(
+    r.stderr,
+    "mpc: error: the run failed in 3 of 3 processes; no outputs were written:\n" +
+      `  party bob: input bob.v (${bad}): no data rows (only a header line); expected shape [100]\n` +
+      "  dealer: stopped by mpc launch 3 s after party bob failed\n" +
+      "  party alice: stopped by mpc launch 3 s after party bob failed\n",
+  );
+  t.true(performance.now() - t0 < 60_000, "well before the 120 s connect timeout");
+  t.false(existsSync(join(dir, "out")));
+});
+
 test("a party running a different plan is refused by its peer, naming both plan hashes", async (t) => {
   const dir = tmp();
   mkdirSync(join(dir, "other"));
