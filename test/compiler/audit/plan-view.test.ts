@@ -102,3 +102,69 @@ test("on the compiled seed sum every party receives the other three shares of th
     t.is(v.nonRandomMessages, 3);
   }
 });
+
+test("a private product's sends (x - A, A the sender's own dealer mask) are masked; a private value sent in the clear is still a plain disclosure", (t) => {
+  const prog = checked(
+    "program pv\nparty alice, bob\ninput alice.a : fixed[4, 3]\ninput bob.w : fixed[3, 2]\nreveal a @ w as mm to alice\nreveal a as a_plain to bob\n",
+  );
+  const compiled = compileChecked(prog);
+  if (!compiled.plan) return t.fail(JSON.stringify(compiled.diagnostics));
+  const sends = compiled.plan.body.filter((n) => n.kind === "send");
+  t.is(sends.length, 3, "alice's E, bob's D, and alice's plain a");
+  const views = partyViews(prog, compiled.plan);
+  if (!views.available) return t.fail();
+  const [alice, bob] = views.parties;
+  const kinds = (v: typeof alice): [string, number, string, string][] => v!.rounds.map((m) => [m.kind, m.elements, m.from.join(","), m.outputs.join(",")]);
+  // alice: bob's masked D = w - B (6 elements), then bob's share of the 8 revealed products
+  t.deepEqual(kinds(alice).sort(), [
+    ["masked", 6, "bob", ""],
+    ["reveal", 8, "bob", "mm"],
+  ]);
+  // bob: alice's masked E = a - A (12 elements) and alice's plain a (12 elements)
+  t.deepEqual(kinds(bob).sort(), [
+    ["masked", 12, "alice", ""],
+    ["plain", 12, "alice", "a_plain"],
+  ]);
+  t.is(alice!.nonRandomMessages, 1);
+  t.is(bob!.nonRandomMessages, 1);
+  t.is(alice!.dealerItems, 1);
+});
+
+test("a send of mask_private's output is masked only when its mask is a dealer output known to the sender alone", (t) => {
+  const prog = checked("program views\nparty alice, bob, carol\ninput alice.a : fixed\nreveal a as result to alice\n");
+  const values: ValueInfo[] = [
+    { id: "x", kind: "clear", elem: "fixed", shape: [4], holders: ["alice"] },
+    { id: "ma", kind: "ring", elem: "fixed", shape: [4], holders: ["alice"] },
+    { id: "mb", kind: "ring", elem: "fixed", shape: [4], holders: ["bob"] },
+    { id: "c", kind: "arith", elem: "fixed", shape: [4], holders: P },
+    { id: "e1", kind: "ring", elem: "fixed", shape: [4], holders: ["alice"] },
+    { id: "x1", kind: "ring", elem: "fixed", shape: [4], holders: ["alice"] },
+    { id: "e2", kind: "ring", elem: "fixed", shape: [4], holders: ["alice"] },
+    { id: "x2", kind: "ring", elem: "fixed", shape: [4], holders: ["alice"] },
+    { id: "s1", kind: "ring", elem: "fixed", shape: [4], holders: ["alice", "bob"] },
+    { id: "s2", kind: "ring", elem: "fixed", shape: [4], holders: ["alice", "carol"] },
+    { id: "s3", kind: "clear", elem: "fixed", shape: [4], holders: ["alice", "carol"] },
+  ];
+  const body: PlanNode[] = [
+    { kind: "dealer", id: "n1", item: "triple_mul", attrs: { shape: [4], a_owner: 0, b_owner: 1 }, out: ["ma", "mb", "c"] },
+    // x - A with A alice's own mask: uniformly random to bob
+    { kind: "local", id: "n2", fn: "mask_private", args: ["x", "ma"], attrs: { elem: "fixed", owner: "alice" }, out: ["e1", "x1"] },
+    { kind: "send", id: "n3", from: "alice", value: "e1", to: ["bob"], out: "s1", round: 0 },
+    // x - B with B bob's mask (not alice's): nothing says carol cannot know it -> plain
+    { kind: "local", id: "n4", fn: "mask_private", args: ["x", "mb"], attrs: { elem: "fixed", owner: "alice" }, out: ["e2", "x2"] },
+    { kind: "send", id: "n5", from: "alice", value: "e2", to: ["carol"], out: "s2", round: 0 },
+    // the encoded x itself (mask_private's second output): a disclosure
+    { kind: "send", id: "n6", from: "alice", value: "x1", to: ["carol"], out: "s3", round: 1 },
+  ];
+  const plan: Plan = { format: "mpc-plan", version: 1, program: "views", hash: "h", precision: 16, parties: P, inputs: [], outputs: [], values, body, rounds: 2 };
+  const views = partyViews(prog, plan);
+  if (!views.available) return t.fail();
+  const [, bob, carol] = views.parties;
+  t.deepEqual(bob!.rounds.map((m) => [m.round, m.kind, m.elements]), [[0, "masked", 4]]);
+  t.is(bob!.nonRandomMessages, 0);
+  t.deepEqual(carol!.rounds.map((m) => [m.round, m.kind, m.elements]), [
+    [0, "plain", 4],
+    [1, "plain", 4],
+  ]);
+  t.is(carol!.nonRandomMessages, 2);
+});

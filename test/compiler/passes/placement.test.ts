@@ -194,3 +194,34 @@ test("division: by a public constant is a local multiply, by another party's pri
   t.true(of(r.plan!, "dealer").some((n) => n.item === "compare"));
   t.false(of(r.plan!, "clear").some((n) => n.op === "reciprocal"));
 });
+
+/** acc += X @ v for `iters` iterations: X alice's [rows, 4] (loop-invariant), v bob's private
+ *  var [4, 1] changing every iteration. */
+function invariantProduct(rows: number, iters: number): Plan {
+  const f = new ProgramFixture("inv", ["alice", "bob"]);
+  const x = f.input("alice", "x", "fixed", [rows, 4]);
+  const v0 = f.input("bob", "v0", "fixed", [4, 1]);
+  const v = f.var("v", v0);
+  const acc = f.var("acc", f.op("zeros", [], { shape: [rows, 1] }), { kind: "secret" });
+  f.for(0, iters, () => {
+    f.assign(v, f.op("add", [v.ref(), v0]));
+    f.assign(acc, f.op("add", [acc.ref(), f.op("matmul", [x, v.ref()])]));
+  });
+  f.reveal(acc.ref(), "acc");
+  return compiled(f);
+}
+
+test("a matmul of operands private to two parties is the private protocol, unless inside a loop masking the loop-invariant one once puts fewer elements on the wire", (t) => {
+  const items = (plan: Plan): string[] => of(plan, "dealer").map((d) => `${d.item}${d.attrs["a_owner"] === undefined ? "" : " private"}`);
+  // X [2, 4], 2 iterations: masked 2*8 + 2*2*4 = 32 elements, private 2*(8 + 4) = 24
+  const small = invariantProduct(2, 2);
+  t.deepEqual(items(small), ["triple_matmul private"]);
+  t.deepEqual(of(small, "share").map((s) => s.owner), ["public"]);
+  // X [20, 4], 5 iterations: masked 2*80 + 5*2*4 = 200, private 5*(80 + 4) = 420
+  const big = invariantProduct(20, 5);
+  t.deepEqual(items(big).sort(), ["mask", "triple_matmul_masked"]);
+  t.deepEqual(of(big, "share").map((s) => s.owner).sort(), ["alice", "bob", "public"]);
+  // the bytes `mpc cost` counts: the products' elements as above, plus the reveal of acc (both ways)
+  t.is(planCost(small).total.bytes, 8 * (24 + 2 * 2));
+  t.is(planCost(big).total.bytes, 8 * (200 + 2 * 20));
+});
