@@ -7,7 +7,8 @@
 //
 // Modules: rational (BigInt fractions), linalg (sparse exact echelon form), depset (input
 // element sets), absval + algebra + tensor-ops + interpret (the abstract interpreter),
-// knowledge (per-party deduction), describe (words), rules (the finding catalogue), report,
+// knowledge (per-party deduction), describe (words), rules (the finding catalogue),
+// local-work (what each party computes alone, and where it is secret-shared), report,
 // policy, plan-view, render-text and render-sarif (JSON is the report object itself). It never
 // sees data.
 
@@ -19,6 +20,7 @@ import { renderSarif } from "./render-sarif.js";
 
 export type { AuditReport, Finding, AuditOptions } from "./report.js";
 export type { Policy, PolicyResult, PolicyRule } from "./policy.js";
+export type { LocalExit, LocalValue, PartyLocalWork } from "./local-work.js";
 export { parsePolicy, PolicyError } from "./policy.js";
 export { ALL_RULES, RULES } from "./rules.js";
 export { auditProgram } from "./report.js";

@@ -3,6 +3,12 @@
 // one result per finding (and per policy violation) with its location and region. Levels:
 // error, warning, and note for the audit's info. Columns are 1-based UTF-16 code units, as
 // the front end's spans.
+//
+// Local work (what each party computes alone, in the clear) is not a finding — nothing is
+// disclosed by it — so it is not a result (a result would raise an alert in code-scanning
+// views and count toward gates). It rides in the run's property bag as `localWork`, the
+// report's own list, for tools that want it; a private value sent in the clear is already a
+// result (A002).
 
 import type { Span } from "../../grammar/ast.js";
 import type { PolicyResult } from "./policy.js";
@@ -102,6 +108,7 @@ export function renderSarif(report: AuditReport, source: string, policy?: Policy
           program: report.program,
           parties: report.parties,
           summary: report.summary,
+          localWork: report.local,
           policyViolations: policy?.violations.length ?? null,
         },
       },

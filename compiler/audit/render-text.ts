@@ -1,12 +1,15 @@
 // The audit report for people: reveals, then what each party learns (findings grouped by
 // party, most severe first, each with file:line:col, the source line and a caret, like the
 // compiler's diagnostics), the analysis limits, what is public by construction, each party's
-// view of the run, the policy verdict and a summary line. Deterministic (golden-tested).
+// local work (values it computes alone in the clear, and where they are secret-shared), each
+// party's view of the run, the policy verdict and a summary line. Deterministic
+// (golden-tested).
 
 import { excerpt, paint } from "../../grammar/diagnostic.js";
 import type { PolicyResult } from "./policy.js";
 import type { AuditReport, Finding } from "./report.js";
 import type { LoopView, PartyView, RoundMessages } from "./plan-view.js";
+import type { LocalExit, LocalLoop, LocalValue, PartyLocalWork } from "./local-work.js";
 import { joinWords, opLabel } from "./describe.js";
 import { compactList } from "./report.js";
 
@@ -77,6 +80,9 @@ export function renderText(report: AuditReport, source: string, opts: TextOption
   head("Public by construction (every party knows this, whatever the data)");
   for (const p of report.public) out.push(`  - ${p.text}${p.span ? ` (line ${p.span.line})` : ""}`);
 
+  head(LOCAL_HEAD);
+  out.push(...localWorkLines(report.local));
+
   head("Each party's view during the run");
   if (!report.views.available) {
     out.push(`  The compiled plan is not available, so messages cannot be listed: ${report.views.unavailable}.`);
@@ -99,6 +105,78 @@ export function renderText(report: AuditReport, source: string, opts: TextOption
   const pol = opts.policy ? `; ${plural(opts.policy.violations.length, "policy violation")}` : "; no policy given";
   out.push(`  ${plural(s.errors, "error")}, ${plural(s.warnings, "warning")}, ${s.infos} info${pol}`);
   return out.join("\n") + "\n";
+}
+
+const LOCAL_HEAD = "Local work (computed by one party alone, in the clear, from its own inputs and public values: no messages, nothing revealed)";
+const MAX_LOCAL_VALUES = 20;
+const MAX_LOCAL_EXITS = 10;
+
+function loopText(loops: readonly LocalLoop[]): string | undefined {
+  if (loops.length === 0) return undefined;
+  const n = loops.reduce((a, l) => a * l.iterations, 1);
+  return loops.length === 1
+    ? `in the loop at line ${loops[0]!.line}, ${plural(n, "iteration")}`
+    : `in nested loops at lines ${joinWords(loops.map((l) => `${l.line}`))}, ${plural(n, "iteration")} in all`;
+}
+
+function localValueLine(v: LocalValue): string {
+  const where: string[] = [];
+  if (v.generatedFor !== undefined) where.push(`generated for \`${v.generatedFor}\``);
+  if (v.calls.length === 1) where.push(`in the call on line ${v.calls[0]}`);
+  else if (v.calls.length > 1) where.push(`in the ${v.calls.length} calls on lines ${joinWords(v.calls.map(String))}`);
+  const loop = loopText(v.loops);
+  if (loop) where.push(loop);
+  const name = v.name === null ? `unnamed \`${v.expr}\`` : `\`${v.name}\``;
+  const expr = v.name === null ? "" : ` = ${v.expr}`;
+  const from = joinWords([...v.inputs, ...v.publicValues]);
+  return `${name} ${v.type} at ${v.span.line}:${v.span.col}${where.length > 0 ? ` (${where.join(", ")})` : ""}${expr}; from ${from}`;
+}
+
+function localExitLine(e: LocalExit): string {
+  const loop = loopText(e.loops);
+  const tail = loop ? ` (${loop})` : "";
+  const at = `${e.span.line}:${e.span.col}`;
+  if (e.kind === "shared") return e.at.startsWith("var ") ? `${e.value} at ${at}, into the secret \`${e.at}\`${tail}` : `${e.value} at ${at}, in \`${e.at}\`${tail}`;
+  if (e.kind === "plain") return `${e.value} at ${at}, revealed as \`${e.at}\` to ${joinWords(e.to ?? [])}${tail}`;
+  return `${e.value} at ${at}, revealed as \`${e.at}\`${tail}`;
+}
+
+function capped<T>(xs: readonly T[], max: number, line: (x: T) => string, what: string): string[] {
+  const out = xs.slice(0, max).map((x) => `    ${line(x)}`);
+  if (xs.length > max) out.push(`    … and ${plural(xs.length - max, what)}`);
+  return out;
+}
+
+/** The "Local work" section's lines (after its heading): per party, the values it computes
+ *  alone, then where its inputs and those values leave it. */
+export function localWorkLines(local: readonly PartyLocalWork[]): string[] {
+  const out: string[] = [];
+  for (const w of local) {
+    const p = w.party;
+    if (w.values.length === 0) out.push(`  ${p}: no local work`);
+    else {
+      out.push(`  ${p} computes ${plural(w.values.length, "value")} locally:`);
+      out.push(...capped(w.values, MAX_LOCAL_VALUES, localValueLine, "more value"));
+    }
+    const shared = w.exits.filter((e) => e.kind === "shared");
+    const plain = w.exits.filter((e) => e.kind === "plain");
+    const own = w.exits.filter((e) => e.kind === "own");
+    const only = plain.length === 0 ? " only" : "";
+    if (shared.length > 0) {
+      out.push(`  ${p}'s inputs and local values leave it${only} as secret shares (entering MPC):`);
+      out.push(...capped(shared, MAX_LOCAL_EXITS, localExitLine, "more"));
+    }
+    if (plain.length > 0) {
+      out.push(`  ${p}'s values sent to other parties in the clear (plain disclosure, A002):`);
+      out.push(...capped(plain, MAX_LOCAL_EXITS, localExitLine, "more"));
+    }
+    if (own.length > 0) {
+      out.push(`  revealed to ${p} only (outputs that stay with it):`);
+      out.push(...capped(own, MAX_LOCAL_EXITS, localExitLine, "more"));
+    }
+    if (shared.length + plain.length === 0) out.push(`  nothing of ${p}'s leaves it`);
+  }
+  return out;
 }
 
 /** Consecutive reveals of one statement (loop iterations) with the same description. */

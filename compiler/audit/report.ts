@@ -34,6 +34,7 @@ import {
   varName,
 } from "./describe.js";
 import { type Interpretation, interpret, type RevealEvent } from "./interpret.js";
+import { localWork, type PartyLocalWork } from "./local-work.js";
 import { analyseObserver, type Knowledge, type KnowledgeOptions, type NonlinearItem } from "./knowledge.js";
 import { type PartyViews, partyViews } from "./plan-view.js";
 import { Rat } from "./rational.js";
@@ -117,6 +118,8 @@ export interface AuditReport {
   findings: Finding[];
   knowledge: PartyKnowledge[];
   public: PublicFact[];
+  /** Per party: what it computes alone in the clear, and where those values leave it. */
+  local: PartyLocalWork[];
   views: PartyViews;
   limits: { span: Span; reason: string }[];
   summary: { errors: number; warnings: number; infos: number };
@@ -158,6 +161,7 @@ export function auditProgram(program: CheckedProgram, opts: AuditOptions): { rep
     findings,
     knowledge: program.parties.map((p) => ctx.partyKnowledge(knowledge.get(p)!)),
     public: publicFacts(program, interp, views, opts.source),
+    local: localWork(program, opts.source),
     views,
     limits: interp.limits.map((l) => ({ span: l.span, reason: l.reason })),
     summary: tally(findings),
