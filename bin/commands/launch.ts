@@ -1,12 +1,13 @@
 // `mpc launch FILE [--parties-config parties.json] [--input party.name=PATH …] [--out DIR]
-//  [--latency MS] [--bandwidth MBIT] [--json]`: a whole deployment on this machine, every party
+//  [--json] [network flags]`: a whole deployment on this machine, every party
 // and the dealer a separate OS process talking TLS over loopback, exactly as separate
 // organisations would run it. It compiles the program, makes fresh keys in a private
 // temporary folder (or uses --parties-config), starts `mpc run FILE --party P` for every party
 // (each given only its own inputs) and `mpc run FILE --dealer`, collects what each party
 // reports, and — only if every process succeeded — writes the same output files as `mpc run`
 // and prints the outputs, timings and traffic per party pair. Exits 1 if any process failed,
-// naming it and its error. Thin: processes are `mpc run`; the work is in runtime/.
+// naming it and its error (the others are stopped shortly after the first failure). Thin:
+// processes are `mpc run`; the work is in runtime/; the network flags are ../network-flags.ts.
 
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -23,10 +24,15 @@ import type { Plan } from "../../runtime/plan/plan.js";
 import { checkParties, DEALER, loadConfig } from "../../runtime/transport/config.js";
 import { issueDeployment } from "../../runtime/transport/keys.js";
 import { FlagReader, oneProgramFile, UsageError } from "../args.js";
+import { type NetworkFlagName, type NetworkFlags, networkArgv, networkHelp, networkUsage, readNetworkFlag } from "../network-flags.js";
+
+/** The network flags launch takes and passes on to every process (--listen makes no sense on
+ *  one machine's loopback). */
+const PASSED: NetworkFlagName[] = ["--latency", "--bandwidth", "--parties-timeout", "--connect-timeout", "--max-frame-mb", "--warm-up"];
 
 const USAGE =
-  "usage: mpc launch FILE [--parties-config parties.json] [--input party.name=PATH]... [--out DIR] [--latency MS] [--bandwidth MBIT]\n" +
-  "                       [--parties-timeout SECONDS] [--connect-timeout SECONDS] [--warm-up] [--json] [--verbose]";
+  "usage: mpc launch FILE [--parties-config parties.json] [--input party.name=PATH]... [--out DIR] [--json] [--verbose]\n" +
+  `                       ${networkUsage(PASSED)}`;
 
 const HELP = `${USAGE}
 
@@ -39,14 +45,11 @@ hosts; see docs/network.md). Outputs, files and flags are those of \`mpc run\`.
   --input party.name=PATH   bind one input (each goes only to its owner's process)
   --out DIR                 where to write outputs: DIR/<party>/<name>.json and .csv
                             (default out/<program>); written only if every process succeeded
-  --latency MS              simulated one-way latency per frame (each process delays its sends)
-  --bandwidth MBIT          simulated bandwidth per link
-  --parties-timeout SECONDS fail if a party waits longer than this for a peer (default 120)
-  --connect-timeout SECONDS how long processes wait for each other to start (default 30)
   --json                    print outputs and statistics as JSON
-  --warm-up                 warm each party's JIT before it connects (faster first rounds)
   --verbose                 pass every process's status lines through to stderr
-  --keep-keys               keep the temporary keys folder (its path is printed)`;
+  --keep-keys               keep the temporary keys folder (its path is printed)
+Passed to every process:
+${networkHelp(PASSED)}`;
 
 interface Args {
   file: string;
@@ -56,19 +59,17 @@ interface Args {
   json: boolean;
   verbose: boolean;
   keepKeys: boolean;
-  /** Flags passed through to every process. */
-  pass: string[];
-  connectTimeoutS: number;
-  timeoutS: number;
+  /** Passed on to every process. */
+  net: NetworkFlags;
 }
 
 function parse(argv: string[]): Args | "help" {
   const files: string[] = [];
-  const a: Omit<Args, "file"> = { inputs: [], json: false, verbose: false, keepKeys: false, pass: [], connectTimeoutS: 30, timeoutS: 120 };
+  const a: Omit<Args, "file"> = { inputs: [], json: false, verbose: false, keepKeys: false, net: {} };
   const r = new FlagReader(argv);
   while (r.next()) {
     const flag = r.flag;
-    const num = (positive: boolean): string => r.decimal(positive);
+    if (readNetworkFlag(r, a.net, PASSED)) continue;
     switch (flag) {
       case "--help":
       case "-h":
@@ -85,26 +86,11 @@ function parse(argv: string[]): Args | "help" {
       case "-o":
         a.out = r.value();
         break;
-      case "--latency":
-        a.pass.push(flag, num(false));
-        break;
-      case "--bandwidth":
-        a.pass.push(flag, num(true));
-        break;
-      case "--parties-timeout":
-        a.timeoutS = Number(num(true));
-        break;
-      case "--connect-timeout":
-        a.connectTimeoutS = Number(num(true));
-        break;
       case "--json":
         a.json = true;
         break;
       case "--verbose":
         a.verbose = true;
-        break;
-      case "--warm-up":
-        a.pass.push(flag);
         break;
       case "--keep-keys":
         a.keepKeys = true;
@@ -239,7 +225,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const staging = join(work, "out");
   const mpc = mpcCommand();
-  const common = ["--config", configPath, "--json", "--connect-timeout", String(args.connectTimeoutS), "--parties-timeout", String(args.timeoutS), ...args.pass];
+  const common = ["--config", configPath, "--json", ...networkArgv(args.net)];
   if (args.verbose) common.push("--verbose");
   const file = resolve(args.file);
 

@@ -18,6 +18,7 @@ import { formatTensor, loadInputs, resolveInputs, writeOutput } from "../../runt
 import { DEALER, loadConfig } from "../../runtime/transport/config.js";
 import { TransportError } from "../../runtime/transport/transport.js";
 import { FlagReader, oneProgramFile, UsageError } from "../args.js";
+import { ALL_NETWORK_FLAGS, type NetworkFlags, networkHelp, networkOptions, readNetworkFlag } from "../network-flags.js";
 
 export const NETWORK_USAGE =
   "usage: mpc run FILE --party NAME --config parties.json [--input NAME.input=PATH]... [--out DIR] [network options]\n" +
@@ -28,13 +29,7 @@ export const NETWORK_HELP = `Separate processes or hosts over TLS 1.3 with mutua
                             only its own outputs (DIR/NAME/<output>.json and .csv)
   --dealer                  run the dealer
   --config PATH             the deployment's parties.json (from \`mpc keys\`)
-  --connect-timeout SECONDS how long to wait for every peer to be up (default 30)
-  --parties-timeout SECONDS fail if a peer stays silent longer than this (default 120)
-  --latency MS              add MS one-way delay to every frame sent (simulated WAN)
-  --bandwidth MBIT          pace every link at MBIT Mbit/s (simulated WAN)
-  --listen HOST             listen on HOST instead of the host in parties.json (e.g. 0.0.0.0)
-  --max-frame-mb N          refuse frames larger than N MiB from a peer (default 1024)
-  --warm-up                 warm the JIT before connecting (about 0.2 s; faster first rounds)
+${networkHelp(ALL_NETWORK_FLAGS)}
   --verbose                 report connections on stderr`;
 
 interface Args {
@@ -47,17 +42,16 @@ interface Args {
   json: boolean;
   progress: boolean;
   verbose: boolean;
-  warmUp: boolean;
-  net: Omit<NetworkOptions, "config">;
+  net: NetworkFlags;
 }
 
 function parse(argv: string[]): Args | "help" {
   const files: string[] = [];
-  const a: Omit<Args, "file"> = { dealer: false, inputs: [], json: false, progress: false, verbose: false, warmUp: false, net: {} };
+  const a: Omit<Args, "file"> = { dealer: false, inputs: [], json: false, progress: false, verbose: false, net: {} };
   const r = new FlagReader(argv);
   while (r.next()) {
     const flag = r.flag;
-    const num = (positive: boolean): number => Number(r.decimal(positive));
+    if (readNetworkFlag(r, a.net)) continue;
     switch (flag) {
       case "--help":
       case "-h":
@@ -79,32 +73,11 @@ function parse(argv: string[]): Args | "help" {
       case "-o":
         a.out = r.value();
         break;
-      case "--parties-timeout":
-        a.net.timeoutMs = Math.round(num(true) * 1000);
-        break;
-      case "--connect-timeout":
-        a.net.connectTimeoutMs = Math.round(num(true) * 1000);
-        break;
-      case "--latency":
-        a.net.latencyMs = num(false);
-        break;
-      case "--bandwidth":
-        a.net.bandwidthMbit = num(true);
-        break;
-      case "--listen":
-        a.net.listenHost = r.value();
-        break;
-      case "--max-frame-mb":
-        a.net.maxFrameBytes = Math.round(num(true) * 2 ** 20);
-        break;
       case "--json":
       case "--progress":
       case "--verbose":
         r.noValue();
         a[flag.slice(2) as "json" | "progress" | "verbose"] = true;
-        break;
-      case "--warm-up":
-        a.warmUp = true;
         break;
       case "--plaintext":
         throw new UsageError("--plaintext runs in this process, not as one party of a deployment");
@@ -176,7 +149,7 @@ async function runEndpoint(args: Args): Promise<number> {
   }
   const config = loadConfig(args.config!);
   const verbose = args.verbose;
-  const net: NetworkOptions = { ...args.net, config, ...(verbose ? { log: (l: string) => process.stderr.write(`${l}\n`) } : {}) };
+  const net: NetworkOptions = { ...networkOptions(args.net), config, ...(verbose ? { log: (l: string) => process.stderr.write(`${l}\n`) } : {}) };
 
   if (args.dealer) {
     let r;
@@ -211,7 +184,7 @@ async function runEndpoint(args: Args): Promise<number> {
       plan,
       party,
       inputs,
-      warmUp: args.warmUp,
+      warmUp: args.net.warmUp === true,
       ...(showProgress
         ? { onProgress: (p: { loop: string; iteration: number; total: number }) => process.stderr.write(`[${plan.program}] ${party}: loop ${lines.get(p.loop) ?? p.loop}: ${p.iteration}/${p.total}\n`) }
         : {}),
