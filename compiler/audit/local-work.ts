@@ -54,7 +54,11 @@ export interface LocalExit {
   at: string;
   /** Receivers, for reveals. */
   to?: string[];
+  /** Enclosing loops of where it leaves, outermost first. */
   loops: LocalLoop[];
+  /** For `shared`: the value's later uses in secret computation (it enters MPC at the first;
+   *  placement shares a value once, in its own scope). */
+  alsoAt?: Span[];
 }
 
 export interface PartyLocalWork {
@@ -90,6 +94,8 @@ class LocalWork {
   private readonly alias = new Map<number, TExpr>();
   private readonly values: LocalValue[] = [];
   private readonly exits: LocalExit[] = [];
+  /** Which value an exit is (a binding, an input, or an unnamed expression), for grouping. */
+  private readonly exitValue = new Map<LocalExit, string>();
   private readonly lineStarts: number[] = [0];
   private readonly inputOrder: Map<string, number>;
 
@@ -109,7 +115,7 @@ class LocalWork {
     return this.program.parties.map((party) => ({
       party,
       values: mergeCalls(this.values.filter((v) => v.party === party)),
-      exits: dedupeExits(this.exits.filter((e) => e.party === party)),
+      exits: this.groupExits(this.exits.filter((e) => e.party === party)),
     }));
   }
 
@@ -171,6 +177,51 @@ class LocalWork {
         this.exprDeps(e.loss, into);
         return;
     }
+  }
+
+  private exit(e: LocalExit, value: string): void {
+    this.exits.push(e);
+    this.exitValue.set(e, value);
+  }
+
+  /** The identity of the value an expression stands for (through parameter aliases). */
+  private valueKey(e: TExpr): string {
+    let cur = e;
+    for (let guard = 0; guard < 100 && cur.k === "ref"; guard++) {
+      const next = this.alias.get(cur.binding.id);
+      if (!next) break;
+      cur = next;
+    }
+    if (cur.k === "input") return `i${cur.input.party}.${cur.input.name}`;
+    if (cur.k === "ref") return `b${cur.binding.id}`;
+    return `e${cur.span.offset}:${cur.span.line}:${cur.span.col}:${cur.span.length}`;
+  }
+
+  /** One exit per value and place; a value used in several secret ops is one exit, at its
+   *  first use, with the later ones in `alsoAt`. */
+  private groupExits(es: readonly LocalExit[]): LocalExit[] {
+    const out: LocalExit[] = [];
+    const seen = new Set<string>();
+    const firstShare = new Map<string, LocalExit>();
+    for (const e of es) {
+      const value = this.exitValue.get(e) ?? e.value;
+      const key = [e.kind, value, e.span.offset, e.span.line, e.span.col, e.at].join("|");
+      if (seen.has(key)) continue;
+      seen.add(key);
+      if (e.kind === "shared") {
+        const first = firstShare.get(value);
+        if (first) {
+          (first.alsoAt ??= []).push(e.span);
+          continue;
+        }
+        const copy = { ...e };
+        firstShare.set(value, copy);
+        out.push(copy);
+        continue;
+      }
+      out.push({ ...e });
+    }
+    return out;
   }
 
   /** What a bare value is, for a reader: an input's full name, or the binding it names. */
@@ -238,7 +289,7 @@ class LocalWork {
         if (isComputed(s.value)) this.value(party, null, s.value, s.value.span, loops, call);
         const others = s.to.filter((p) => p !== party);
         const exit: LocalExit = { party, kind: others.length > 0 ? "plain" : "own", value: this.valueName(s.value), span: s.span, at: s.name, to: [...s.to], loops };
-        this.exits.push(exit);
+        this.exit(exit, this.valueKey(s.value));
         return;
       }
       case "let":
@@ -253,7 +304,7 @@ class LocalWork {
         if (s.binding.type.vis.kind === "secret") {
           // A var that becomes secret: this value is shared into it.
           const value = isComputed(s.value) ? `\`${s.binding.name}\`` : this.valueName(s.value);
-          this.exits.push({ party, kind: "shared", value, span: named, at: `var ${s.binding.name}`, loops });
+          this.exit({ party, kind: "shared", value, span: named, at: `var ${s.binding.name}`, loops }, isComputed(s.value) ? `b${s.binding.id}` : this.valueKey(s.value));
         }
         return;
       }
@@ -295,7 +346,7 @@ class LocalWork {
         const inlined = a.span.offset < stmt.offset || a.span.offset >= stmt.offset + stmt.length;
         this.value(party, null, a, a.span, loops, inlined ? stmt.line : call, e);
       }
-      this.exits.push({ party, kind: "shared", value: this.valueName(a, e), span: e.span, at: this.snippet(e), loops });
+      this.exit({ party, kind: "shared", value: this.valueName(a, e), span: e.span, at: this.snippet(e), loops }, this.valueKey(a));
     }
   }
 }
@@ -374,12 +425,3 @@ function mergeCalls(vs: readonly LocalValue[]): LocalValue[] {
   return out;
 }
 
-function dedupeExits(es: readonly LocalExit[]): LocalExit[] {
-  const seen = new Set<string>();
-  return es.filter((e) => {
-    const key = [e.kind, e.value, e.span.offset, e.span.line, e.span.col, e.at].join("|");
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}

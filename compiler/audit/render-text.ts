@@ -107,7 +107,7 @@ export function renderText(report: AuditReport, source: string, opts: TextOption
   return out.join("\n") + "\n";
 }
 
-const LOCAL_HEAD = "Local work (computed by one party alone, in the clear, from its own inputs and public values: no messages, nothing revealed)";
+const LOCAL_HEAD = "Local work (what one party computes alone, in the clear, from its own inputs and public values: no messages; it leaves the party only where listed)";
 const MAX_LOCAL_VALUES = 20;
 const MAX_LOCAL_EXITS = 10;
 
@@ -132,13 +132,36 @@ function localValueLine(v: LocalValue): string {
   return `${name} ${v.type} at ${v.span.line}:${v.span.col}${where.length > 0 ? ` (${where.join(", ")})` : ""}${expr}; from ${from}`;
 }
 
-function localExitLine(e: LocalExit): string {
-  const loop = loopText(e.loops);
-  const tail = loop ? ` (${loop})` : "";
+function exitLoopText(loops: readonly LocalLoop[]): string {
+  if (loops.length === 0) return "";
+  return loops.length === 1 ? ` (inside the loop at line ${loops[0]!.line})` : ` (inside nested loops at lines ${joinWords(loops.map((l) => `${l.line}`))})`;
+}
+
+/** Exits at one place: several values shared into the same op are one line. */
+function localExitLine(es: readonly LocalExit[]): string {
+  const e = es[0]!;
+  const tail = exitLoopText(e.loops);
   const at = `${e.span.line}:${e.span.col}`;
-  if (e.kind === "shared") return e.at.startsWith("var ") ? `${e.value} at ${at}, into the secret \`${e.at}\`${tail}` : `${e.value} at ${at}, in \`${e.at}\`${tail}`;
-  if (e.kind === "plain") return `${e.value} at ${at}, revealed as \`${e.at}\` to ${joinWords(e.to ?? [])}${tail}`;
-  return `${e.value} at ${at}, revealed as \`${e.at}\`${tail}`;
+  const values = joinWords(es.map((x) => x.value));
+  if (e.kind === "shared") {
+    const also = e.alsoAt && e.alsoAt.length > 0 ? `; also used in secret computation at ${joinWords(e.alsoAt.map((s) => `${s.line}:${s.col}`))}` : "";
+    return e.at.startsWith("var ") ? `${values} at ${at}, into the secret \`${e.at}\`${tail}${also}` : `${values} at ${at}, in \`${e.at}\`${tail}${also}`;
+  }
+  if (e.kind === "plain") return `${values} at ${at}, revealed as \`${e.at}\` to ${joinWords(e.to ?? [])}${tail}`;
+  return `${values} at ${at}, revealed as \`${e.at}\`${tail}`;
+}
+
+/** Consecutive shared exits into the same op (no later uses) grouped for one line. */
+function groupByPlace(es: readonly LocalExit[]): LocalExit[][] {
+  const out: LocalExit[][] = [];
+  for (const e of es) {
+    const last = out[out.length - 1];
+    const l = last?.[0];
+    const alone = (x: LocalExit): boolean => x.kind !== "shared" || (x.alsoAt?.length ?? 0) > 0;
+    if (l && !alone(l) && !alone(e) && l.span.offset === e.span.offset && l.span.line === e.span.line && l.span.col === e.span.col && l.at === e.at) last!.push(e);
+    else out.push([e]);
+  }
+  return out;
 }
 
 function capped<T>(xs: readonly T[], max: number, line: (x: T) => string, what: string): string[] {
@@ -163,16 +186,16 @@ export function localWorkLines(local: readonly PartyLocalWork[]): string[] {
     const own = w.exits.filter((e) => e.kind === "own");
     const only = plain.length === 0 ? " only" : "";
     if (shared.length > 0) {
-      out.push(`  ${p}'s inputs and local values leave it${only} as secret shares (entering MPC):`);
-      out.push(...capped(shared, MAX_LOCAL_EXITS, localExitLine, "more"));
+      out.push(`  ${p}'s inputs and local values leave it${only} where they enter MPC (as secret shares or masked operands):`);
+      out.push(...capped(groupByPlace(shared), MAX_LOCAL_EXITS, localExitLine, "more"));
     }
     if (plain.length > 0) {
       out.push(`  ${p}'s values sent to other parties in the clear (plain disclosure, A002):`);
-      out.push(...capped(plain, MAX_LOCAL_EXITS, localExitLine, "more"));
+      out.push(...capped(plain.map((e) => [e]), MAX_LOCAL_EXITS, localExitLine, "more"));
     }
     if (own.length > 0) {
       out.push(`  revealed to ${p} only (outputs that stay with it):`);
-      out.push(...capped(own, MAX_LOCAL_EXITS, localExitLine, "more"));
+      out.push(...capped(own.map((e) => [e]), MAX_LOCAL_EXITS, localExitLine, "more"));
     }
     if (shared.length + plain.length === 0) out.push(`  nothing of ${p}'s leaves it`);
   }
