@@ -7,7 +7,8 @@
 // where the protocol needs equal types (int + fixed); products leave scaling to the protocols
 // (fixed*fixed truncates once, int*fixed does not). A product whose operands are both clear
 // values private to two different parties (placement kept them private) is mulPrivate /
-// matmulPrivate: neither operand is ever shared. Never opens a value itself.
+// matmulPrivate: neither operand is ever shared; a matmul of a private operand and a secret one
+// that placement kept private is convPrivate as a 1x1 convolution. Never opens a value itself.
 
 import type { PlanBuilder, ValueSpec } from "../../runtime/protocols/builder.js";
 import {
@@ -36,6 +37,7 @@ import { broadcastOrThrow } from "../../runtime/plan/shape.js";
 import type { IrNode } from "../ir/graph.js";
 import { lowerCompareOp } from "./compare.js";
 import { lowerConvOp } from "./conv.js";
+import { convPrivate } from "../../runtime/protocols/spec/conv.js";
 import { lowerNonlinearOp } from "./nonlinear.js";
 import { scaleAfterIsFree } from "./shared-masks.js";
 
@@ -166,6 +168,36 @@ export function isPrivatePair(b: PlanBuilder, x: string, y: string): boolean {
   return p !== undefined && q !== undefined && p !== q;
 }
 
+/** A clear value private to one compute party (not public). */
+function isPrivateClear(b: PlanBuilder, v: string): boolean {
+  const i = b.info(v);
+  return i.kind === "clear" && i.holders.filter((p) => b.ctx.parties.includes(p)).length === 1;
+}
+
+/**
+ * x @ y, x [n, k] and y [k, m], one operand a clear value private to one party and the other
+ * secret (placement's mixedMatmulKeepsPrivate): the spec has no matrix protocol for that pair,
+ * but x @ y is the 1x1 convolution of x as [n, k, 1, 1] (n images of k channels) with y^T as
+ * [m, k, 1, 1] (m kernels), whose output [n, m, 1, 1] is x @ y in row-major order. So it is
+ * convPrivate: the owner reshapes (and transposes) its operand in the clear and sends it
+ * masked, the secret side is reshaped (and transposed) on shares, locally. 1 round, 1 dealer
+ * item (C shaped like the product), no share of the private operand.
+ */
+function matmulAsConvPrivate(b: PlanBuilder, x: string, y: string, out: ValueSpec): string {
+  const [n, k] = b.info(x).shape as [number, number];
+  const m = b.info(y).shape[1]!;
+  const view = (v: string, op: "reshape" | "transpose", attrs: Record<string, unknown>, shape: number[]): string => {
+    const i = b.info(v);
+    return i.kind === "arith"
+      ? linearSecret(b, op, [v], attrs, { elem: i.elem, shape })
+      : b.clear(op, [v], attrs, i.holders, { elem: i.elem, shape });
+  };
+  const images = view(x, "reshape", { shape: [n, k, 1, 1] }, [n, k, 1, 1]);
+  const kernels = view(view(y, "transpose", {}, [m, k]), "reshape", { shape: [m, k, 1, 1] }, [m, k, 1, 1]);
+  const z = convPrivate(b, images, kernels, { stride: 1, padding: 0 }, { elem: out.elem, shape: [n, m, 1, 1] });
+  return linearSecret(b, "reshape", [z], { shape: out.shape }, out);
+}
+
 /** Shares converted to `elem` (int/bool -> fixed scales by 2^f; fixed -> int truncates). */
 export function sharesAs(b: PlanBuilder, x: string, elem: ElemType): string {
   const i = b.info(x);
@@ -198,6 +230,7 @@ function lowerMatmul(b: PlanBuilder, n: IrNode, x: string, y: string): string {
   let prod: string;
   if (b.info(x2).kind === "arith" && b.info(y2).kind === "arith") prod = matmulSecret(b, x2, y2, spec2);
   else if (isPrivatePair(b, x2, y2)) prod = matmulPrivate(b, x2, y2, spec2);
+  else if (isPrivateClear(b, x2) || isPrivateClear(b, y2)) prod = matmulAsConvPrivate(b, x2, y2, spec2);
   else if (b.info(x2).kind === "arith") prod = matmulPublic(b, x2, y2, spec2, "right");
   else prod = matmulPublic(b, y2, x2, spec2, "left");
   if (same(spec2.shape, out.shape)) return prod;

@@ -18,6 +18,11 @@
 // Shared, X is opened once under its own mask (compiler/lower/shared-masks.ts) and each
 // iteration opens only the other operand; privately, X - A goes on the wire every iteration.
 // There placement shares both when the elements on the wire say so (maskedMatmulIsCheaper).
+// A matmul of a private operand and a secret one keeps the private one in the clear too
+// (lowered as a 1x1 convolution, convPrivate: the owner sends its masked operand, the others
+// open the secret operand's mask to the owner only) when that secret operand is no candidate
+// for a shared mask and the product runs once per definition of both operands
+// (mixedMatmulKeepsPrivate); Beaver on shares would open both operands both ways.
 // Also rejects secret ops that have no protocol yet, at their span.
 
 import type { Diagnostic } from "../../grammar/diagnostic.js";
@@ -143,11 +148,38 @@ export function maskedMatmulIsCheaper(graph: ProgramGraph, id: string): boolean 
   const k = graph.parties.length * (graph.parties.length - 1);
   return ops.some((x, i) => {
     const v = ops[1 - i]!;
-    let runs = 1;
-    for (let p = graph.scopeOf(id); p !== undefined && p !== graph.scopeOf(x.id); p = graph.scopeOf(p)) runs *= graph.node(p).loop!.count;
+    const runs = runsPerDefinition(graph, id, x.id);
     if (runs < 2) return false;
     return k * numel(x.shape) + runs * k * numel(v.shape) < runs * (numel(x.shape) + numel(v.shape));
   });
+}
+
+/** Runs of node `id` per run of the scope where `operand` is defined (loop counts between). */
+function runsPerDefinition(graph: ProgramGraph, id: string, operand: string): number {
+  let runs = 1;
+  for (let p = graph.scopeOf(id); p !== undefined && p !== graph.scopeOf(operand); p = graph.scopeOf(p)) runs *= graph.node(p).loop!.count;
+  return runs;
+}
+
+/**
+ * The private operand's index of a matmul of a private operand and a secret one that runs the
+ * private protocol, or -1 (share it: Beaver). Yes when: operands of rank 1 or 2, the product
+ * runs once per definition of each (a loop-invariant operand is opened once under a shared
+ * mask instead), and the secret operand has no other user that a shared mask could serve
+ * (another matmul, a transpose, a product), so nothing else opens it. Then the private
+ * protocol puts (n-1)(|x| + |w|) elements on the wire where Beaver puts n(n-1)(|x| + |w|).
+ */
+export function mixedMatmulKeepsPrivate(graph: ProgramGraph, id: string): number {
+  const n = graph.node(id);
+  if (n.op !== "matmul" || n.args.length !== 2 || n.shape.length > 2) return -1;
+  const ops = n.args.map((a) => graph.node(a));
+  if (ops.some((o) => o.shape.length < 1 || o.shape.length > 2)) return -1;
+  const i = ops.findIndex((o) => o.vis.kind === "private");
+  if (i < 0 || ops[1 - i]!.vis.kind !== "secret") return -1;
+  if (ops.some((o) => runsPerDefinition(graph, id, o.id) !== 1)) return -1;
+  const secret = ops[1 - i]!.id;
+  const others = graph.users(secret).filter((u) => u !== id && ["matmul", "transpose", "mul"].includes(graph.node(u).op));
+  return others.length === 0 ? i : -1;
 }
 
 export function place(graph: ProgramGraph): Diagnostic[] {
@@ -219,12 +251,15 @@ export function place(graph: ProgramGraph): Diagnostic[] {
         unsupported(n);
         continue;
       }
+      const mixed = mixedMatmulKeepsPrivate(graph, id);
       const inClear = maskedMatmulIsCheaper(graph, id)
         ? []
-        : privateProductOperands(
-            n.op,
-            n.args.map((a) => graph.node(a).vis),
-          );
+        : mixed >= 0
+          ? [mixed]
+          : privateProductOperands(
+              n.op,
+              n.args.map((a) => graph.node(a).vis),
+            );
       graph.setArgs(
         id,
         n.args.map((a, i) => {

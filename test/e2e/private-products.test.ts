@@ -154,6 +154,10 @@ reveal (u + v) * v as sv to bob             // secret * private: v's one share, 
 reveal conv2d(x + x2, k) as c1 to alice     // secret input, private kernel: convPrivate
 reveal conv2d(x, k + k2) as c2 to bob       // private input, secret kernel: convPrivate
 reveal conv2d(x, k) as c3 to alice, bob     // both private: convPrivate
+input alice.m  : fixed[4, 6]
+input bob.n    : fixed[6, 3]
+reveal (m + m) @ (v - u) as m1 to bob       // private (alice) @ secret: a 1x1 convPrivate
+reveal (u * 2.0 + v) @ n as m2 to alice     // secret (1-D) @ private (bob): a 1x1 convPrivate
 `;
 
 test("a private operand also needed as a secret elsewhere is shared once for those uses; its private products stay private; conv2d with one private and one secret operand is convPrivate; all match the reference; run == mpc cost", async (t) => {
@@ -165,7 +169,16 @@ test("a private operand also needed as a secret elsewhere is shared once for tho
   // u and v once each (for u + v and (u + v) * v); x, x2, k, k2 once each for the sums
   t.deepEqual(["u", "v", "x", "x2", "k", "k2"].map(sharedFrom), [1, 1, 1, 1, 1, 1]);
   const dealers = ofKind(plan, "dealer").map((d) => `${d.item} ${String(d.attrs["a_owner"] ?? "-")} ${String(d.attrs["b_owner"] ?? "-")}`);
-  t.deepEqual(dealers.sort(), ["triple_conv - 1", "triple_conv 0 -", "triple_conv 0 1", "triple_mul - -", "triple_mul 0 1"]);
+  t.deepEqual(dealers.sort(), [
+    "triple_conv - 1",
+    "triple_conv - 1", // m2
+    "triple_conv 0 -",
+    "triple_conv 0 -", // m1
+    "triple_conv 0 1",
+    "triple_mul - -",
+    "triple_mul 0 1",
+  ]);
+  t.false(shares.some((s) => s.from === inputValue(plan, "n")));
   // u * v reads u and v in the clear (mask_private), not their shares
   const masks = ofKind(plan, "local").filter((n) => n.fn === "mask_private");
   t.true(masks.some((m) => m.args[0] === inputValue(plan, "u")));
@@ -178,6 +191,8 @@ test("a private operand also needed as a secret elsewhere is shared once for tho
     ["bob.x2", clearTensor(grid(100, 8), [2, 2, 5, 5])],
     ["bob.k", clearTensor(grid(54, 9), [3, 2, 3, 3])],
     ["alice.k2", clearTensor(grid(54, 10), [3, 2, 3, 3])],
+    ["alice.m", clearTensor(grid(24, 11), [4, 6])],
+    ["bob.n", clearTensor(grid(18, 12), [6, 3])],
   ]);
   const run = await runInThread(plan, inputs);
   matchesReference(t, MIXED, inputs, run, 2 ** -15);
@@ -202,8 +217,12 @@ test("programs/model_hiding.mpc: z @ w1 is the private matmul (z and w1 never sh
   t.deepEqual(first.attrs, { a: [569, 30], b: [30, 64], c: [569, 64], a_owner: data, b_owner: model });
   t.is(ofKind(plan, "local").filter((n) => n.fn === "beaver_matmul_private").length, 1);
   t.false(ofKind(plan, "share").some((s) => s.from === inputValue(plan, "w1")));
-  // z (the data owner's standardised records) is never shared either: only w2, b1, b2 are
-  t.deepEqual(ofKind(plan, "share").map((s) => s.owner), ["model_owner", "model_owner", "model_owner"]);
+  // z (the data owner's standardised records) is never shared either, nor w2: hidden @ w2 is the
+  // private protocol as a 1x1 convolution (w2 at the model owner, hidden secret); only the
+  // biases b1 and b2 are shared (added to shares)
+  t.deepEqual(ofKind(plan, "share").map((s) => s.owner), ["model_owner", "model_owner"]);
+  const dense = ofKind(plan, "dealer").find((d) => d.item === "triple_conv")!;
+  t.deepEqual(dense.attrs, { a: [569, 64, 1, 1], b: [2, 64, 1, 1], c: [569, 2, 1, 1], stride: 1, padding: 0, b_owner: model });
   const run = await runInThread(plan, ex.inputs);
   const want = runPlaintext(ex.checked.program!, ex.inputs).outputs.find((o) => o.name === "classes")!.value;
   const got = run.outputs.get("data_owner")!.get("classes")!;
@@ -222,12 +241,18 @@ test("programs/model_hiding_cnn.mpc: conv2d(img, w1) is the private convolution 
   const plan = ex.plan;
   const [model, data] = [plan.parties.indexOf("model_owner"), plan.parties.indexOf("data_owner")];
   const conv = ofKind(plan, "dealer").filter((d) => d.item === "triple_conv");
+  // the convolution (both operands private) and the dense layer flatten(pooled) @ w2 (secret @
+  // the model owner's w2, as a 1x1 convolution)
   t.deepEqual(
-    conv.map((d) => [d.attrs["a_owner"], d.attrs["b_owner"]]),
-    [[data, model]],
+    conv.map((d) => [d.attrs["a"], d.attrs["a_owner"], d.attrs["b_owner"]]),
+    [
+      [[360, 1, 8, 8], data, model],
+      [[360, 72, 1, 1], undefined, model],
+    ],
   );
-  t.is(ofKind(plan, "local").filter((n) => n.fn === "beaver_conv_private").length, 1);
+  t.is(ofKind(plan, "local").filter((n) => n.fn === "beaver_conv_private").length, 2);
   t.false(ofKind(plan, "share").some((s) => s.owner === "data_owner"));
+  t.false(ofKind(plan, "share").some((s) => s.from === inputValue(plan, "w2")));
   const run = await runInThread(plan, ex.inputs);
   const want = runPlaintext(ex.checked.program!, ex.inputs).outputs.find((o) => o.name === "classes")!.value;
   const got = run.outputs.get("data_owner")!.get("classes")!;

@@ -20,15 +20,16 @@ function dotProgram(n: number): ProgramFixture {
   return f;
 }
 
-test("bytes and messages per ordered pair: a dot product of 100 opens 200 elements each way, then 1", (t) => {
+test("bytes and messages per ordered pair: a dot product of 100 sends 100 masked elements each way (the private matmul), then 1", (t) => {
   const cost = planCost(compiled(dotProgram(100)));
   t.deepEqual(cost.total.pairs, [
-    { from: "alice", to: "bob", messages: 2, bytes: 8 * 201 },
-    { from: "bob", to: "alice", messages: 2, bytes: 8 * 201 },
+    { from: "alice", to: "bob", messages: 2, bytes: 8 * 101 },
+    { from: "bob", to: "alice", messages: 2, bytes: 8 * 101 },
   ]);
   t.is(cost.total.rounds, 2);
   t.is(cost.total.messages, 4);
-  t.is(cost.total.openedElements, 201);
+  // the masked operands are sends, not openings: only the revealed element is opened
+  t.is(cost.total.openedElements, 1);
 });
 
 test("everything two parties send each other in one round is one message", (t) => {
@@ -36,8 +37,10 @@ test("everything two parties send each other in one round is one message", (t) =
   const x = f.input("a", "x", "int", [3]);
   const y = f.input("b", "y", "int", [3]);
   const z = f.input("c", "z", "int", [3]);
-  // Three independent integer products: one round of opens, then one reveal round.
-  f.reveal(f.op("add", [f.op("add", [f.op("mul", [x, y]), f.op("mul", [y, z])]), f.op("mul", [x, z])]), "s");
+  // Three independent integer products (a secret sum times a private value: Beaver on shares),
+  // one round of opens, then one reveal round.
+  const [xy, yz, xz] = [f.op("add", [x, y]), f.op("add", [y, z]), f.op("add", [x, z])];
+  f.reveal(f.op("add", [f.op("add", [f.op("mul", [xy, z]), f.op("mul", [yz, x])]), f.op("mul", [xz, y])]), "s");
   const plan = compiled(f);
   t.is(plan.rounds, 2);
   const cost = planCost(plan);
@@ -109,10 +112,11 @@ test("wall time: rounds x latency + the busiest link's bytes / bandwidth", (t) =
   const cost = planCost(compiled(dotProgram(1000)));
   const est = estimateWallTime(cost, { latencyMs: 20, bandwidthMbit: 8 });
   t.is(est.latencyMs, 2 * 20);
-  // 2001 elements x 8 bytes on each link, at 1 MB/s = 1000 bytes per ms.
-  t.is(est.transferMs, (8 * 2001) / 1000);
-  t.is(est.onlineMs, 40 + 16.008);
+  // 1001 elements x 8 bytes on each link (the private matmul's masked operand, then the
+  // revealed element), at 1 MB/s = 1000 bytes per ms.
+  t.is(est.transferMs, (8 * 1001) / 1000);
+  t.is(est.onlineMs, 40 + 8.008);
   const text = formatCost(cost, { latencyMs: 20, bandwidthMbit: 8 }, est);
-  t.regex(text, /rounds: 2 {3}messages: 4 {3}bytes: 31\.3 KiB/);
-  t.regex(text, /online {2}56\.0 ms/);
+  t.regex(text, /rounds: 2 {3}messages: 4 {3}bytes: 15\.6 KiB/);
+  t.regex(text, /online {2}48\.0 ms/);
 });

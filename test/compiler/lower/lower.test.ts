@@ -167,16 +167,26 @@ test("a secret matmul is one matrix triple shaped like its operands; vectors bec
   t.deepEqual(gp.outputs[0]!.shape, [5]);
 });
 
-test("a secret matmul of a secret operand and a private one shares the private one: Beaver's matrix triple", (t) => {
-  const f = new ProgramFixture("mm", ["a", "b"]);
-  const x = f.input("a", "x", "fixed", [5, 3]);
-  const w = f.input("b", "w", "fixed", [5, 3]);
-  const v = f.input("b", "v", "fixed", [3]);
-  f.reveal(f.op("matmul", [f.op("add", [x, w]), v]), "y");
-  const plan = compiled(f);
-  const dealer = allNodes(plan).find((n) => n.node.kind === "dealer")!.node;
-  t.deepEqual(dealer.kind === "dealer" ? dealer.attrs : {}, { a: [5, 3], b: [3, 1], c: [5, 1] });
-  t.deepEqual(plan.outputs[0]!.shape, [5]);
+test("a matmul of a secret operand and a private one is the private protocol as a 1x1 convolution, unless the secret operand has other products (then Beaver's matrix triple on the shared one)", (t) => {
+  const build = (otherProduct: boolean): Plan => {
+    const f = new ProgramFixture("mm", ["a", "b"]);
+    const x = f.input("a", "x", "fixed", [5, 3]);
+    const w = f.input("b", "w", "fixed", [5, 3]);
+    const v = f.input("b", "v", "fixed", [3]);
+    const s = f.op("add", [x, w]);
+    f.reveal(f.op("matmul", [s, v]), "y");
+    if (otherProduct) f.reveal(f.op("mul", [s, s]), "s2");
+    return compiled(f);
+  };
+  const conv = build(false);
+  const dealers = (p: Plan): unknown[] => allNodes(p).flatMap((n) => (n.node.kind === "dealer" ? [[n.node.item, n.node.attrs]] : []));
+  // x + w is [5, 3] images of 3 channels, v^T one kernel [1, 3, 1, 1]; v is bob's (b_owner 1)
+  t.deepEqual(dealers(conv), [["triple_conv", { a: [5, 3, 1, 1], b: [1, 3, 1, 1], c: [5, 1, 1, 1], stride: 1, padding: 0, b_owner: 1 }]]);
+  const vIn = allNodes(conv).find((n) => n.node.kind === "input" && n.node.input === "v")!.node;
+  t.false(allNodes(conv).some((n) => n.node.kind === "share" && vIn.kind === "input" && n.node.from === vIn.out));
+  t.deepEqual(conv.outputs[0]!.shape, [5]);
+  const beaver = build(true);
+  t.deepEqual(dealers(beaver).filter((d) => (d as [string])[0] === "triple_matmul"), [["triple_matmul", { a: [5, 3], b: [3, 1], c: [5, 1] }]]);
 });
 
 test("select on a public condition is local (on a constant one, free); on a secret condition one Beaver product", (t) => {

@@ -28,10 +28,11 @@ test("independent multiplications share one round (then one round for the reveal
   f.reveal(f.op("add", [p, q]), "s");
   const plan = compiled(f);
   t.is(plan.rounds, 2);
-  const opens = allNodes(plan).filter((x) => x.node.kind === "open").map((x) => x.node as { round: number });
+  // each private product: both owners send their masked operand in round 0; the reveal opens in round 1
+  const comms = allNodes(plan).filter((x) => x.node.kind === "open" || x.node.kind === "send").map((x) => x.node as { round: number });
   t.deepEqual(
-    opens.map((o) => o.round),
-    [0, 0, 1],
+    comms.map((o) => o.round),
+    [0, 0, 0, 0, 1],
   );
   t.deepEqual(orderingViolations(plan), []);
 });
@@ -51,7 +52,7 @@ test("a chain of k dependent multiplications takes k rounds", (t) => {
   }
 });
 
-test("a dot product of two parties' vectors is one Beaver matmul: one round, then the reveal", (t) => {
+test("a dot product of two parties' vectors is one private matmul (one matrix triple): one round, then the reveal", (t) => {
   const f = new ProgramFixture("dot", ["alice", "bob"]);
   const u = f.input("alice", "u", "fixed", [100]);
   const v = f.input("bob", "v", "fixed", [100]);
@@ -60,7 +61,7 @@ test("a dot product of two parties' vectors is one Beaver matmul: one round, the
   t.is(plan.rounds, 2);
   const dealers = allNodes(plan).filter((x) => x.node.kind === "dealer");
   t.is(dealers.length, 1);
-  t.deepEqual((dealers[0]!.node as { item: string; attrs: unknown }).attrs, { a: [1, 100], b: [100, 1], c: [1, 1] });
+  t.deepEqual((dealers[0]!.node as { item: string; attrs: unknown }).attrs, { a: [1, 100], b: [100, 1], c: [1, 1], a_owner: 0, b_owner: 1 });
   t.deepEqual(orderingViolations(plan), []);
 });
 
