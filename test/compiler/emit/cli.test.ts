@@ -109,9 +109,10 @@ test("mpc cost prints the table with the wall time; --json the same numbers", as
   const data = JSON.parse(j.stdout) as { ok: boolean; cost: { total: { rounds: number; bytes: number } }; estimate: { onlineMs: number } };
   t.true(data.ok);
   t.is(data.cost.total.rounds, 2);
-  // Round 0: e and d, 10 elements each; round 1: the 1-element reveal; both directions.
-  t.is(data.cost.total.bytes, 2 * 8 * (20 + 1));
-  t.is(data.estimate.onlineMs, 100 + (8 * 21) / 12500);
+  // Round 0: the private matmul's masked operand, 10 elements; round 1: the 1-element reveal;
+  // both directions.
+  t.is(data.cost.total.bytes, 2 * 8 * (10 + 1));
+  t.is(data.estimate.onlineMs, 100 + (8 * 11) / 12500);
 });
 
 test("mpc cost of an unsupported program exits 1 with the diagnostics", async (t) => {
