@@ -304,7 +304,7 @@ class LocalWork {
         if (s.binding.type.vis.kind === "secret") {
           // A var that becomes secret: this value is shared into it.
           const value = isComputed(s.value) ? `\`${s.binding.name}\`` : this.valueName(s.value);
-          this.exit({ party, kind: "shared", value, span: named, at: `var ${s.binding.name}`, loops }, isComputed(s.value) ? `b${s.binding.id}` : this.valueKey(s.value));
+          this.exit({ party, kind: "shared", value, span: named, at: `var ${s.binding.name}`, loops }, isComputed(s.value) ? `s${named.offset}:${named.line}:${named.col}` : this.valueKey(s.value));
         }
         return;
       }

@@ -108,7 +108,7 @@ export function renderText(report: AuditReport, source: string, opts: TextOption
 }
 
 const LOCAL_HEAD = "Local work (what one party computes alone, in the clear, from its own inputs and public values: no messages; it leaves the party only where listed)";
-const MAX_LOCAL_VALUES = 20;
+const MAX_LOCAL_VALUES = 40;
 const MAX_LOCAL_EXITS = 10;
 
 function loopText(loops: readonly LocalLoop[]): string | undefined {
@@ -166,7 +166,7 @@ function groupByPlace(es: readonly LocalExit[]): LocalExit[][] {
 
 function capped<T>(xs: readonly T[], max: number, line: (x: T) => string, what: string): string[] {
   const out = xs.slice(0, max).map((x) => `    ${line(x)}`);
-  if (xs.length > max) out.push(`    … and ${plural(xs.length - max, what)}`);
+  if (xs.length > max) out.push(`    … and ${plural(xs.length - max, what)} (all listed by --format json)`);
   return out;
 }
 

@@ -260,3 +260,54 @@ reveal select(x > 0.0, y, z) as r to alice
     ],
   );
 });
+
+test("a computed argument of a call is local work at the call; a long list is cut in the text (all of it in the report)", (t) => {
+  t.deepEqual(
+    section(`program argcall
+party alice, bob
+input alice.x : fixed[2]
+input bob.y : fixed[2]
+fn twice(v) {
+  return v * 2.0
+}
+let a = twice(x + 1.0)
+reveal a + y as s to all
+`).slice(0, 3),
+    ["  alice computes 2 values locally:", "    `v` fixed[2] at 8:15 (in the call on line 8) = x + 1.0; from alice.x and constants", "    `a` fixed[2] at 8:5 = v * 2.0; from alice.x and constants"],
+  );
+  const src = ["program many", "party alice, bob", "input alice.x : fixed", "input bob.y : fixed", "let v0 = x + 1.0"];
+  for (let i = 1; i < 45; i++) src.push(`let v${i} = v${i - 1} + 1.0`);
+  src.push("reveal v44 + y as s to all", "");
+  const { report } = audit(src.join("\n"));
+  t.is(report.local[0]!.values.length, 45);
+  const lines = localWorkLines(report.local);
+  t.is(lines[0], "  alice computes 45 values locally:");
+  t.is(lines[40], "    `v39` fixed at 44:5 = v38 + 1.0; from alice.x and constants");
+  t.is(lines[41], "    … and 5 more values (all listed by --format json)");
+  t.is(lines[43], "    `v44` at 50:8, in `v44 + y`");
+});
+
+test("each private value assigned to a var that becomes secret enters MPC at its own assignment", (t) => {
+  t.deepEqual(
+    section(`program vars
+party alice, bob
+input alice.x : fixed
+input bob.y : fixed
+var acc = x * 2.0
+acc = x + 1.0
+acc = acc * y
+reveal acc to all
+`),
+    [
+      "  alice computes 2 values locally:",
+      "    `acc` fixed at 5:5 = x * 2.0; from alice.x and constants",
+      "    `acc` fixed at 6:1 = x + 1.0; from alice.x and constants",
+      "  alice's inputs and local values leave it only where they enter MPC (as secret shares or masked operands):",
+      "    `acc` at 5:5, into the secret `var acc`",
+      "    `acc` at 6:1, into the secret `var acc`",
+      "  bob: no local work",
+      "  bob's inputs and local values leave it only where they enter MPC (as secret shares or masked operands):",
+      "    bob.y at 7:7, in `acc * y`",
+    ],
+  );
+});
