@@ -1,5 +1,6 @@
 // The audit report: from a checked program (and, when it could be built, its protocol plan)
-// to reveals, findings per party, public-by-construction facts and each party's view. This is
+// to reveals, findings per party, public-by-construction facts, each party's local work
+// (local-work.ts: what it computes alone, and where that enters MPC) and its view. This is
 // the one data structure the text, JSON and SARIF renderers and the policy check read; it is
 // plain JSON (no Maps, no BigInts), so `--format json` is just this object.
 //
