@@ -19,7 +19,9 @@ const HELP = `${USAGE}
 Report, before anything runs, what each party will learn from the program: for every
 reveal, which inputs of which parties it depends on; what each party can compute exactly
 from everything revealed to it (exact linear algebra); recognised non-linear disclosures;
-what is public by construction; and each party's view of the run (from the compiled plan).
+what is public by construction; each party's local work (what it computes alone, in the clear,
+from its own data, and where that enters MPC); and each party's view of the run (from the
+compiled plan).
 
   --format F     text (default), json, or sarif (SARIF 2.1.0 for CI code scanning)
   --policy FILE  check rules such as \`hospital_a must not learn hospital_b.y\` (docs/audit.md);
