@@ -140,6 +140,8 @@ interface Endpoint {
   exited: Promise<void>;
   /** Ended by launch because this other process failed first. */
   stoppedFor?: Endpoint;
+  /** 0 for the first process to end, 1 for the next… */
+  endedAs?: number;
 }
 
 /** How long the other processes get to stop by themselves once one has failed (a process
@@ -230,6 +232,7 @@ export async function main(argv: string[]): Promise<number> {
   const file = resolve(args.file);
 
   const endpoints: Endpoint[] = [];
+  let ended = 0;
   const start = (name: string, extra: string[]): void => {
     const child = spawn(mpc.command, [...mpc.args, "run", file, ...extra, ...common], { stdio: ["ignore", "pipe", "pipe"] });
     const e: Endpoint = { name, child, stdout: "", stderr: "", code: null, signal: null, exited: Promise.resolve() };
@@ -245,6 +248,7 @@ export async function main(argv: string[]): Promise<number> {
         res();
       });
       child.on("exit", (code, signal) => {
+        e.endedAs = ended++;
         e.code = code;
         e.signal = signal;
         res();
@@ -287,8 +291,10 @@ export async function main(argv: string[]): Promise<number> {
     process.removeListener("SIGTERM", onSignal);
   }
 
-  // the processes that failed by themselves first, then those launch stopped
-  const failed = [...endpoints.filter((e) => e.code !== 0 && !e.stoppedFor), ...endpoints.filter((e) => e.code !== 0 && e.stoppedFor)];
+  // the processes that failed by themselves, in the order they ended (the first is most often
+  // the cause, the others its echo), then those launch stopped, in the order they started
+  const rank = (e: Endpoint): number => (e.stoppedFor ? endpoints.length + endpoints.indexOf(e) : (e.endedAs ?? 0));
+  const failed = endpoints.filter((e) => e.code !== 0).sort((a, b) => rank(a) - rank(b));
   if (failed.length > 0) {
     if (!args.keepKeys) rmSync(work, { recursive: true, force: true });
     else process.stderr.write(`keys and staging kept in ${work}\n`);
