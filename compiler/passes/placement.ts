@@ -11,10 +11,10 @@
 // operand private and the other secret) stay private too: the private protocols
 // (runtime/protocols/spec mulPrivate, matmulPrivate, convPrivate) cost one round like Beaver's
 // but only the owners send, each its masked operand once, where Beaver on shares would open
-// both operands between every pair of parties. The rule is unconditional: a private operand
-// that other secret ops need is shared for them as well (once, as always) — sharing is free
-// online (pseudo-random masks), and the private product is still cheaper than a Beaver one on
-// those shares. The one exception: a 2-D matmul inside a loop with a loop-invariant operand X.
+// both operands between every pair of parties. A private operand that other secret ops need
+// is shared for them as well (once, as always) and its private products stay private: sharing
+// is free online (pseudo-random masks), and the private product is still cheaper than a Beaver
+// one on those shares. The exception: a 2-D matmul inside a loop with a loop-invariant operand X.
 // Shared, X is opened once under its own mask (compiler/lower/shared-masks.ts) and each
 // iteration opens only the other operand; privately, X - A goes on the wire every iteration.
 // There placement shares both when the elements on the wire say so (maskedMatmulIsCheaper).
