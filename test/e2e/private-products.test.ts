@@ -1,6 +1,6 @@
 // Products of private operands, compiled and run: `*`, `@` and conv2d with operands held in the
-// clear by two different parties (and conv2d with one private, one secret operand) run the
-// private protocols (spec mulPrivate, matmulPrivate, convPrivate): no `share` of those
+// clear by two different parties (and conv2d or `@` with one private, one secret operand; `@` as a
+// 1x1 convolution) run the private protocols (spec mulPrivate, matmulPrivate, convPrivate): no `share` of those
 // operands, one dealer item with the owners' masks, each owner sending its masked operand.
 // Outputs match the plaintext reference (compiler/reference); the rounds, per-pair messages
 // and bytes, and dealer items a run counts are the ones `mpc cost` (planCost) predicts.
@@ -137,9 +137,9 @@ for (const parties of [
   });
 }
 
-const MIXED = `
+const MIXED = (parties: string[]): string => `
 program mixed_private
-party alice, bob
+party ${parties.join(", ")}
 
 input alice.u  : fixed[6]
 input bob.v    : fixed[6]
@@ -160,44 +160,51 @@ reveal (m + m) @ (v - u) as m1 to bob       // private (alice) @ secret: a 1x1 c
 reveal (u * 2.0 + v) @ n as m2 to alice     // secret (1-D) @ private (bob): a 1x1 convPrivate
 `;
 
-test("a private operand also needed as a secret elsewhere is shared once for those uses; its private products stay private; conv2d with one private and one secret operand is convPrivate; all match the reference; run == mpc cost", async (t) => {
-  const r = compileSource(MIXED, "p.mpc");
-  t.deepEqual(r.diagnostics, []);
-  const plan = r.plan!;
-  const shares = ofKind(plan, "share");
-  const sharedFrom = (name: string): number => shares.filter((s) => s.from === inputValue(plan, name)).length;
-  // u and v once each (for u + v and (u + v) * v); x, x2, k, k2 once each for the sums
-  t.deepEqual(["u", "v", "x", "x2", "k", "k2"].map(sharedFrom), [1, 1, 1, 1, 1, 1]);
-  const dealers = ofKind(plan, "dealer").map((d) => `${d.item} ${String(d.attrs["a_owner"] ?? "-")} ${String(d.attrs["b_owner"] ?? "-")}`);
-  t.deepEqual(dealers.sort(), [
-    "triple_conv - 1",
-    "triple_conv - 1", // m2
-    "triple_conv 0 -",
-    "triple_conv 0 -", // m1
-    "triple_conv 0 1",
-    "triple_mul - -",
-    "triple_mul 0 1",
-  ]);
-  t.false(shares.some((s) => s.from === inputValue(plan, "n")));
-  // u * v reads u and v in the clear (mask_private), not their shares
-  const masks = ofKind(plan, "local").filter((n) => n.fn === "mask_private");
-  t.true(masks.some((m) => m.args[0] === inputValue(plan, "u")));
-  t.true(masks.some((m) => m.args[0] === inputValue(plan, "v")));
-  const x = grid(100, 7);
-  const inputs = new Map<string, ClearTensor>([
-    ["alice.u", clearTensor(grid(6, 1), [6])],
-    ["bob.v", clearTensor(grid(6, 2), [6])],
-    ["alice.x", clearTensor(x, [2, 2, 5, 5])],
-    ["bob.x2", clearTensor(grid(100, 8), [2, 2, 5, 5])],
-    ["bob.k", clearTensor(grid(54, 9), [3, 2, 3, 3])],
-    ["alice.k2", clearTensor(grid(54, 10), [3, 2, 3, 3])],
-    ["alice.m", clearTensor(grid(24, 11), [4, 6])],
-    ["bob.n", clearTensor(grid(18, 12), [6, 3])],
-  ]);
-  const run = await runInThread(plan, inputs);
-  matchesReference(t, MIXED, inputs, run, 2 ** -15);
-  runsAsCosted(t, plan, run);
-});
+for (const parties of [
+  ["alice", "bob"],
+  ["carol", "alice", "bob"],
+]) {
+  test(`${parties.length} parties: a private operand also needed as a secret elsewhere is shared once for those uses; its private products stay private; conv2d with one private and one secret operand is convPrivate; all match the reference; run == mpc cost`, async (t) => {
+    const source = MIXED(parties);
+    const r = compileSource(source, "p.mpc");
+    t.deepEqual(r.diagnostics, []);
+    const plan = r.plan!;
+    const [alice, bob] = [parties.indexOf("alice"), parties.indexOf("bob")];
+    const shares = ofKind(plan, "share");
+    const sharedFrom = (name: string): number => shares.filter((s) => s.from === inputValue(plan, name)).length;
+    // u and v once each (for u + v and (u + v) * v); x, x2, k, k2 once each for the sums
+    t.deepEqual(["u", "v", "x", "x2", "k", "k2"].map(sharedFrom), [1, 1, 1, 1, 1, 1]);
+    const dealers = ofKind(plan, "dealer").filter((d) => d.item !== "trunc_pair").map((d) => `${d.item} ${String(d.attrs["a_owner"] ?? "-")} ${String(d.attrs["b_owner"] ?? "-")}`);
+    t.deepEqual(dealers.sort(), [
+      `triple_conv - ${bob}`,
+      `triple_conv - ${bob}`, // m2
+      `triple_conv ${alice} -`,
+      `triple_conv ${alice} -`, // m1
+      `triple_conv ${alice} ${bob}`,
+      "triple_mul - -",
+      `triple_mul ${alice} ${bob}`,
+    ]);
+    t.false(shares.some((s) => s.from === inputValue(plan, "n")));
+    // u * v reads u and v in the clear (mask_private), not their shares
+    const masks = ofKind(plan, "local").filter((n) => n.fn === "mask_private");
+    t.true(masks.some((m) => m.args[0] === inputValue(plan, "u")));
+    t.true(masks.some((m) => m.args[0] === inputValue(plan, "v")));
+    const x = grid(100, 7);
+    const inputs = new Map<string, ClearTensor>([
+      ["alice.u", clearTensor(grid(6, 1), [6])],
+      ["bob.v", clearTensor(grid(6, 2), [6])],
+      ["alice.x", clearTensor(x, [2, 2, 5, 5])],
+      ["bob.x2", clearTensor(grid(100, 8), [2, 2, 5, 5])],
+      ["bob.k", clearTensor(grid(54, 9), [3, 2, 3, 3])],
+      ["alice.k2", clearTensor(grid(54, 10), [3, 2, 3, 3])],
+      ["alice.m", clearTensor(grid(24, 11), [4, 6])],
+      ["bob.n", clearTensor(grid(18, 12), [6, 3])],
+    ]);
+    const run = await runInThread(plan, inputs);
+    matchesReference(t, source, inputs, run, 2 ** -15);
+    runsAsCosted(t, plan, run);
+  });
+}
 
 /** A program of programs/ with its bundled data. */
 function example(name: string): { file: string; plan: Plan; inputs: Map<string, ClearTensor>; checked: ReturnType<typeof checkFile> } {
