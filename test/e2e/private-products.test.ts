@@ -206,6 +206,50 @@ for (const parties of [
   });
 }
 
+const BROADCAST = `
+program broadcast_private
+party alice, bob
+input alice.k : fixed
+input bob.v   : fixed[2, 3]
+input alice.r : fixed[3]
+input alice.n : int[2, 3]
+reveal k * v as kv to alice     // scalar times matrix
+reveal v * r as vr to bob       // a row broadcast over the rows
+reveal n * v as nv to bob       // int * fixed: alice casts n to fixed in the clear
+`;
+
+test("private products broadcast (a scalar, a row) and take int operands; exact on grid values; run == mpc cost", async (t) => {
+  const r = compileSource(BROADCAST, "p.mpc");
+  t.deepEqual(r.diagnostics, []);
+  const plan = r.plan!;
+  t.deepEqual(ofKind(plan, "share"), []);
+  t.deepEqual(
+    ofKind(plan, "dealer")
+      .map((d) => JSON.stringify(d.attrs))
+      .sort(),
+    ['{"a":[2,3],"b":[3],"c":[2,3],"a_owner":1,"b_owner":0}', '{"a":[],"b":[2,3],"c":[2,3],"a_owner":0,"b_owner":1}', '{"shape":[2,3],"a_owner":0,"b_owner":1}'],
+  );
+  // the checker makes n * v fixed * fixed: alice casts her n in the clear (still private, never
+  // shared), and each of the three products is truncated once
+  t.deepEqual(
+    ofKind(plan, "clear")
+      .filter((n) => n.op === "cast")
+      .map((n) => [n.args[0], n.parties]),
+    [[inputValue(plan, "n"), ["alice"]]],
+  );
+  t.is(ofKind(plan, "local").filter((n) => n.fn === "trunc_local").length, 3);
+  const inputs = new Map<string, ClearTensor>([
+    ["alice.k", clearTensor([1.5], [])],
+    ["bob.v", clearTensor([1, -2, 0.5, 3, 0.25, -1], [2, 3])],
+    ["alice.r", clearTensor([2, -1, 0.5], [3])],
+    ["alice.n", clearTensor([1, 2, 3, -4, 5, 6], [2, 3])],
+  ]);
+  const run = await runInThread(plan, inputs);
+  // products of these values need at most 3 fractional bits: the truncation is exact
+  matchesReference(t, BROADCAST, inputs, run, 0);
+  runsAsCosted(t, plan, run);
+});
+
 /** A program of programs/ with its bundled data. */
 function example(name: string): { file: string; plan: Plan; inputs: Map<string, ClearTensor>; checked: ReturnType<typeof checkFile> } {
   const file = join(ROOT, "programs", `${name}.mpc`);
