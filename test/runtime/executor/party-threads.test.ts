@@ -72,3 +72,16 @@ test("a plan for another number of parties is refused before anything runs", asy
     await threads.close();
   }
 });
+
+test("one run at a time: a second run while one is going is refused; closed threads refuse runs", async (t) => {
+  const threads = await PartyThreads.start(2);
+  const x = tensor(testData(16, 2, 3), [4, 4]);
+  const y = tensor(testData(16, 2, 4), [4, 4]);
+  const inputs = new Map([["alice.x", x], ["bob.y", y]]);
+  const first = threads.run(mulPlan(4), inputs);
+  await t.throwsAsync(threads.run(mulPlan(4), inputs), { message: "cannot run test: these party threads are running another plan" });
+  const r = await first;
+  t.true(maxAbsDiff(r.outputs.get("alice")!.get("m")!.data, evalClearOp("matmul", [x, y]).data) < 1e-3);
+  await threads.close();
+  await t.throwsAsync(threads.run(mulPlan(4), inputs), { message: "cannot run test: the party threads were closed" });
+});
