@@ -98,20 +98,31 @@ export function partyViews(program: CheckedProgram, plan: Plan | { unavailable: 
 }
 
 /** Sends of a value masked by dealer randomness only the sender holds: the first output of a
- *  `mask_private` local (x - A) whose mask A is a dealer output held by the sender alone. */
+ *  `mask_private` local (x - A) whose mask A is a dealer output held by the sender alone, made
+ *  in the same scope (fresh every iteration of a loop around both) and masking nothing else:
+ *  the same A on two values would disclose their difference. */
 function maskedSends(body: readonly PlanNode[], producers: Map<string, PlanNode>, parties: readonly string[]): Set<string> {
-  const ids = new Set<string>();
-  const walk = (nodes: readonly PlanNode[]): void => {
+  // the scope (body array) of every node, and how many mask_private locals use each value as A
+  const scopeOf = new Map<PlanNode, readonly PlanNode[]>();
+  const maskUses = new Map<string, number>();
+  const index = (nodes: readonly PlanNode[]): void => {
     for (const n of nodes) {
-      if (n.kind === "loop") walk(n.body);
-      if (n.kind !== "send") continue;
-      const p = producers.get(n.value);
-      if (p?.kind !== "local" || p.fn !== "mask_private" || p.out[0] !== n.value || p.attrs["owner"] !== n.from) continue;
-      const mask = producers.get(p.args[1] ?? "");
-      if (mask?.kind === "dealer" && heldOnlyBy(mask, p.args[1]!, n.from, parties)) ids.add(n.id);
+      scopeOf.set(n, nodes);
+      if (n.kind === "loop") index(n.body);
+      else if (n.kind === "local" && n.fn === "mask_private" && n.args[1] !== undefined) maskUses.set(n.args[1], (maskUses.get(n.args[1]) ?? 0) + 1);
     }
   };
-  walk(body);
+  index(body);
+  const ids = new Set<string>();
+  for (const [n] of scopeOf) {
+    if (n.kind !== "send") continue;
+    const p = producers.get(n.value);
+    if (p?.kind !== "local" || p.fn !== "mask_private" || p.out[0] !== n.value || p.attrs["owner"] !== n.from) continue;
+    const a = p.args[1];
+    const mask = a === undefined ? undefined : producers.get(a);
+    if (mask?.kind !== "dealer" || maskUses.get(a!) !== 1 || scopeOf.get(mask) !== scopeOf.get(p)) continue;
+    if (heldOnlyBy(mask, a!, n.from, parties)) ids.add(n.id);
+  }
   return ids;
 }
 

@@ -168,3 +168,48 @@ test("a send of mask_private's output is masked only when its mask is a dealer o
   ]);
   t.is(carol!.nonRandomMessages, 2);
 });
+
+test("a mask used for two values, or made outside the loop that uses it, does not make a send masked", (t) => {
+  const prog = checked("program views\nparty alice, bob, carol\ninput alice.a : fixed\nreveal a as result to alice\n");
+  const ring = (id: string, holders: string[]): ValueInfo => ({ id, kind: "ring", elem: "fixed", shape: [4], holders });
+  const values: ValueInfo[] = [
+    { id: "x", kind: "clear", elem: "fixed", shape: [4], holders: ["alice"] },
+    { id: "y", kind: "clear", elem: "fixed", shape: [4], holders: ["alice"] },
+    ring("ma", ["alice"]),
+    ring("mb", ["bob"]),
+    { id: "c", kind: "arith", elem: "fixed", shape: [4], holders: P },
+    ...["e1", "x1", "e2", "x2", "e3", "x3"].map((id) => ring(id, ["alice"])),
+    ring("na", ["alice"]),
+    ring("nb", ["bob"]),
+    { id: "nc", kind: "arith", elem: "fixed", shape: [4], holders: P },
+    ...["s1", "s2", "s3"].map((id) => ring(id, ["alice", "bob"])),
+  ];
+  const body: PlanNode[] = [
+    { kind: "dealer", id: "n1", item: "triple_mul", attrs: { shape: [4], a_owner: 0, b_owner: 1 }, out: ["ma", "mb", "c"] },
+    // the same A masks x and y: bob would learn x - y from the two sends
+    { kind: "local", id: "n2", fn: "mask_private", args: ["x", "ma"], attrs: { elem: "fixed", owner: "alice" }, out: ["e1", "x1"] },
+    { kind: "local", id: "n3", fn: "mask_private", args: ["y", "ma"], attrs: { elem: "fixed", owner: "alice" }, out: ["e2", "x2"] },
+    { kind: "send", id: "n4", from: "alice", value: "e1", to: ["bob"], out: "s1", round: 0 },
+    { kind: "send", id: "n5", from: "alice", value: "e2", to: ["bob"], out: "s2", round: 0 },
+    // a mask made once, used in every iteration of a loop: the same A each time
+    { kind: "dealer", id: "n6", item: "triple_mul", attrs: { shape: [4], a_owner: 0, b_owner: 1 }, out: ["na", "nb", "nc"] },
+    {
+      kind: "loop",
+      id: "n7",
+      count: 3,
+      start: 0,
+      carried: [],
+      body: [
+        { kind: "local", id: "n8", fn: "mask_private", args: ["x", "na"], attrs: { elem: "fixed", owner: "alice" }, out: ["e3", "x3"] },
+        { kind: "send", id: "n9", from: "alice", value: "e3", to: ["bob"], out: "s3", round: 0 },
+      ],
+    } as PlanNode,
+  ];
+  const plan: Plan = { format: "mpc-plan", version: 1, program: "views", hash: "h", precision: 16, parties: P, inputs: [], outputs: [], values, body, rounds: 4 };
+  const views = partyViews(prog, plan);
+  if (!views.available) return t.fail();
+  const bob = views.parties[1]!;
+  t.true(bob.rounds.length > 0);
+  t.true(bob.rounds.every((m) => m.kind === "plain"), JSON.stringify(bob.rounds.map((m) => m.kind)));
+  t.true(bob.nonRandomMessages >= 2);
+});
