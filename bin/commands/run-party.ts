@@ -4,16 +4,22 @@
 // given). A party compiles the program itself (its peers check the plan hash), reads only its
 // own inputs (it never opens a path bound to another party's input), runs, and only after the
 // whole run succeeded writes DIR/P/<name>.json and .csv for the outputs revealed to it.
+// With `--module DIR/P.js` (or DIR/dealer.js) the endpoint runs a generated module shipped to
+// this machine with the runtime of this mpc: the module's PLAN_HASH must be the plan's, the plan
+// being the program FILE compiled here, `--plan PATH`, or <program>.plan.json next to the module.
 // Thin: the work is runtime/executor/party-process.ts and dealer-process.ts.
 // Exit codes: 0 ok, 1 errors in the program/data/run/peers, 2 usage.
 
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { compileFile } from "../../compiler/pipeline.js";
 import { renderDiagnostics, UserError } from "../../grammar/diagnostic.js";
 import type { ClearTensor } from "../../runtime/clear/index.js";
 import { runNetworkDealer } from "../../runtime/executor/dealer-process.js";
+import { checkModule } from "../../runtime/executor/executor.js";
+import { checkDealerModule, type LoadedModule, loadModuleFile, readPlanFile } from "../../runtime/executor/modules.js";
 import { type NetworkOptions, runNetworkParty } from "../../runtime/executor/party-process.js";
 import { fixedBound } from "../../runtime/fixed/index.js";
+import type { Plan } from "../../runtime/plan/plan.js";
 import { formatTensor, loadInputs, resolveInputs, writeOutput } from "../../runtime/io/index.js";
 import { DEALER, loadConfig } from "../../runtime/transport/config.js";
 import { TransportError } from "../../runtime/transport/transport.js";
@@ -22,18 +28,27 @@ import { ALL_NETWORK_FLAGS, type NetworkFlags, networkHelp, networkOptions, read
 
 export const NETWORK_USAGE =
   "usage: mpc run FILE --party NAME --config parties.json [--input NAME.input=PATH]... [--out DIR] [network options]\n" +
-  "       mpc run FILE --dealer --config parties.json [network options]";
+  "       mpc run FILE --dealer --config parties.json [network options]\n" +
+  "       mpc run --party NAME --module DIR/NAME.js --config parties.json [--plan PATH] [--input NAME=PATH]... [--out DIR] [network options]\n" +
+  "       mpc run --dealer --module DIR/dealer.js --config parties.json [--plan PATH] [network options]";
 
 export const NETWORK_HELP = `Separate processes or hosts over TLS 1.3 with mutual authentication (docs/network.md):
   --party NAME              run only party NAME; it reads only its own inputs and writes
                             only its own outputs (DIR/NAME/<output>.json and .csv)
   --dealer                  run the dealer
   --config PATH             the deployment's parties.json (from \`mpc keys\`)
+  --module FILE             run this generated module (from \`mpc compile -o DIR\`, copied to
+                            this machine) with this mpc's runtime; its plan is FILE's if a
+                            program is given, else --plan PATH, else <program>.plan.json next
+                            to the module, and must be the plan the module was generated from
 ${networkHelp(ALL_NETWORK_FLAGS)}
   --verbose                 report connections on stderr`;
 
 interface Args {
-  file: string;
+  /** The program; optional with --module. */
+  file?: string;
+  module?: string;
+  plan?: string;
   party?: string;
   dealer: boolean;
   config?: string;
@@ -65,6 +80,12 @@ function parse(argv: string[]): Args | "help" {
       case "--config":
         a.config = r.value();
         break;
+      case "--module":
+        a.module = r.value();
+        break;
+      case "--plan":
+        a.plan = r.value();
+        break;
       case "--input":
       case "-i":
         a.inputs.push(r.value());
@@ -85,11 +106,13 @@ function parse(argv: string[]): Args | "help" {
         r.positional(files);
     }
   }
-  const file = oneProgramFile(files);
+  if (a.plan !== undefined && a.module === undefined) throw new UsageError("--plan goes with --module (without it, the plan is the program FILE's)");
+  if (a.module !== undefined && a.plan !== undefined && files.length > 0) throw new UsageError("give the plan either as a program FILE or as --plan PATH, not both");
+  const file = a.module !== undefined && files.length === 0 ? undefined : oneProgramFile(files);
   if (a.dealer === (a.party !== undefined)) throw new UsageError("give either --party NAME or --dealer");
   if (a.config === undefined) throw new UsageError("--config parties.json is required with --party and --dealer");
   if (a.dealer && a.inputs.length > 0) throw new UsageError("the dealer reads no inputs");
-  return { file, ...a };
+  return { ...(file !== undefined ? { file } : {}), ...a };
 }
 
 const plural = (n: number, w: string): string => `${n} ${w}${n === 1 ? "" : "s"}`;
@@ -131,11 +154,38 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-async function runEndpoint(args: Args): Promise<number> {
+/** A module shipped to this machine: imported, refused unless it is the endpoint's (the party's
+ *  own module, or the dealer's), before any plan is read. */
+async function endpointModule(args: Args): Promise<LoadedModule> {
+  const m = await loadModuleFile(args.module!);
+  const of = (l: LoadedModule): string => (l.role === "dealer" ? "the dealer's module" : `the module of party ${l.module.PARTY}`);
+  if (args.dealer && m.role !== "dealer") throw new UserError(`--module ${args.module} is ${of(m)}, not the dealer's (run it with --party ${(m.module as { PARTY: string }).PARTY})`, 2);
+  if (!args.dealer && (m.role !== "party" || m.module.PARTY !== args.party)) {
+    throw new UserError(`--module ${args.module} is ${of(m)}, not party ${args.party}'s: each party runs its own module (${args.party}.js)`, 2);
+  }
+  return m;
+}
+
+/** The run's plan: the program compiled here, or the plan file of a module (checked against
+ *  the module's PLAN_HASH); undefined after printing the program's errors. */
+function endpointPlan(args: Args, module: LoadedModule | undefined): Plan | undefined {
+  if (args.file === undefined) {
+    const m = module!.module;
+    return readPlanFile(args.plan ?? join(dirname(args.module!), `${m.PROGRAM}.plan.json`), m.PLAN_HASH);
+  }
   const compiled = compileFile(args.file);
   if (compiled.diagnostics.length > 0) process.stderr.write(renderDiagnostics(compiled.diagnostics, compiled.source ?? "", process.stderr.isTTY === true) + "\n");
-  if (!compiled.plan || !compiled.checked || compiled.diagnostics.some((d) => d.severity === "error")) return 1;
-  const plan = compiled.plan;
+  if (!compiled.plan || !compiled.checked || compiled.diagnostics.some((d) => d.severity === "error")) return undefined;
+  return compiled.plan;
+}
+
+async function runEndpoint(args: Args): Promise<number> {
+  const shipped = args.module !== undefined ? await endpointModule(args) : undefined;
+  const plan = endpointPlan(args, shipped);
+  if (plan === undefined) return 1;
+  // a module made from another plan is refused here, before the configuration is read
+  if (shipped?.role === "party") checkModule(shipped.module, plan, args.party!);
+  if (shipped?.role === "dealer") checkDealerModule(shipped.module, plan);
   if (args.party !== undefined) {
     const party = args.party;
     if (!plan.parties.includes(party)) throw new UserError(`program ${plan.program} has no party ${party} (its parties: ${plan.parties.join(", ")})`, 2);
@@ -154,7 +204,7 @@ async function runEndpoint(args: Args): Promise<number> {
   if (args.dealer) {
     let r;
     try {
-      r = await runNetworkDealer({ ...net, plan });
+      r = await runNetworkDealer({ ...net, plan, ...(shipped?.role === "dealer" ? { module: shipped.module } : {}) });
     } catch (e) {
       throw asUserError(e);
     }
@@ -171,7 +221,8 @@ async function runEndpoint(args: Args): Promise<number> {
 
   const party = args.party!;
   const own = plan.inputs.filter((i) => i.party === party);
-  const bindings = resolveInputs(args.file, plan.program, own, args.inputs);
+  // default input files: data/<program>/ next to the program, or next to the module
+  const bindings = resolveInputs(args.file ?? join(dirname(args.module!), `${plan.program}.mpc`), plan.program, own, args.inputs);
   const loaded = loadInputs(bindings, { fixedBound: fixedBound(plan.precision) });
   const inputs = new Map<string, ClearTensor>(own.map((i) => [i.name, loaded.get(`${i.party}.${i.name}`)!]));
 
@@ -184,6 +235,7 @@ async function runEndpoint(args: Args): Promise<number> {
       plan,
       party,
       inputs,
+      ...(shipped?.role === "party" ? { module: shipped.module } : {}),
       warmUp: args.net.warmUp === true,
       ...(showProgress
         ? { onProgress: (p: { loop: string; iteration: number; total: number }) => process.stderr.write(`[${plan.program}] ${party}: loop ${lines.get(p.loop) ?? p.loop}: ${p.iteration}/${p.total}\n`) }
@@ -211,6 +263,7 @@ async function runEndpoint(args: Args): Promise<number> {
           planHash: plan.hash,
           role: "party",
           party,
+          ...(args.module !== undefined ? { module: args.module } : {}),
           outputs: revealed.map((o) => {
             const v = r.outputs.get(o.name)!;
             return { name: o.name, to: o.to, elem: o.elem, shape: v.shape, data: Array.from(v.data, (x) => (Number.isFinite(x) ? x : null)), files: files.get(o.name) };
@@ -223,7 +276,8 @@ async function runEndpoint(args: Args): Promise<number> {
     );
     return 0;
   }
-  const out: string[] = [`program ${plan.program}: ran as party ${party} of ${plan.parties.join(", ")} over TLS (plan ${plan.hash.slice(0, 16)}…)`];
+  const from = args.module !== undefined ? `, from its generated module ${args.module}` : "";
+  const out: string[] = [`program ${plan.program}: ran as party ${party} of ${plan.parties.join(", ")} over TLS${from} (plan ${plan.hash.slice(0, 16)}…)`];
   if (bindings.size > 0) {
     const w = Math.max(...[...bindings.keys()].map((k) => k.length));
     out.push("inputs:", ...[...bindings].map(([k, b]) => `  ${k.padEnd(w)}  ${b.path}${b.source === "flag" ? " (--input)" : ""}`));

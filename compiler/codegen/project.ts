@@ -43,7 +43,13 @@ function apiSource(): string {
   throw new Error("internal: codegen cannot find runtime/executor/party-api.ts to type-check generated modules against");
 }
 
-/** The runtime's command-line entry of generated modules, as this mpc installation has it. */
+/** The runtime's command-line entry of generated modules, by package specifier: what a module
+ *  run with node resolves first, so that it runs with the mpc installed where it runs (through
+ *  package.json "exports"; the "mpc-source" condition selects the TypeScript source). */
+export const RUNTIME_PACKAGE = "mpc/runtime/executor/module-main.js";
+
+/** The runtime's command-line entry of generated modules, as this mpc installation has it (the
+ *  fallback of a module run with node where no mpc package resolves). */
 export function runtimeEntry(): string {
   const ext = import.meta.url.endsWith(".ts") ? "ts" : "js";
   return new URL(`../../runtime/executor/module-main.${ext}`, import.meta.url).href;
@@ -52,9 +58,10 @@ export function runtimeEntry(): string {
 // What the generated command-line block uses of Node, declared for the type check alone (the
 // full @types/node would triple the time of the check).
 const NODE_STUB = `
-declare var process: { argv: string[]; exitCode?: number | undefined };
-interface ImportMeta { url: string }
-declare module "node:url" { export function pathToFileURL(path: string): { href: string }; }
+declare var process: { argv: string[]; exitCode?: number | undefined; stderr: { write(text: string): boolean } };
+interface ImportMeta { url: string; resolve(specifier: string): string }
+declare module "node:url" { export function pathToFileURL(path: string): { href: string }; export function fileURLToPath(url: string): string; }
+declare module "node:fs" { export function existsSync(path: string): boolean; }
 `;
 
 let shared: Project | undefined;
@@ -112,15 +119,16 @@ function partyFile(p: Project, dir: string, plan: Plan, party: string, opts: Gen
       "takes, and in each communication round exactly what it sends to whom and receives from whom. Nothing here " +
       "reads another party's input or does another party's private work.",
     "",
-    `Run it as ${party}: node ${party}.js --config parties.json${inputFlags} [--out DIR]`,
-    `next to ${plan.program}.plan.json. The runtime checks PLAN_HASH against that plan at start-up, and the TLS ` +
-      "handshake refuses peers that run another plan.",
+    `Run it as ${party}, with the mpc installed on ${party}'s machine and ${plan.program}.plan.json next to this file: ` +
+      `mpc run --party ${party} --module ${party}.js --config parties.json${inputFlags} [--out DIR] (or node ${party}.js with the same flags). ` +
+      "The runtime checks PLAN_HASH against that plan at start-up, and the TLS handshake refuses peers that run another plan.",
   ]);
   const sf = p.createSourceFile(`${dir}/${party}.ts`, "", { overwrite: true });
   sf.addStatements([
     header,
     blank,
-    { kind: StructureKind.ImportDeclaration, namedImports: ["pathToFileURL"], moduleSpecifier: "node:url" },
+    { kind: StructureKind.ImportDeclaration, namedImports: ["existsSync"], moduleSpecifier: "node:fs" },
+    { kind: StructureKind.ImportDeclaration, namedImports: ["fileURLToPath", "pathToFileURL"], moduleSpecifier: "node:url" },
     { kind: StructureKind.ImportDeclaration, isTypeOnly: true, namedImports: part.usesValueType ? ["PartyApi", "Value"] : ["PartyApi"], moduleSpecifier: API_SPECIFIER },
     blank,
     exportedConst("PROGRAM", q(plan.program)),
@@ -142,7 +150,7 @@ function partyFile(p: Project, dir: string, plan: Plan, party: string, opts: Gen
     },
     ...part.tables.flatMap((t, i) => (i === 0 ? [constant(t.name, t.value, t.doc)] : [blank, constant(t.name, t.value, t.doc)])),
     ...(part.tables.length > 0 ? [blank] : []),
-    ...commandLine(`runPartyCommand({ PROGRAM, PARTY, PLAN_HASH, run }`, `node ${party}.js --config parties.json${inputFlags} [--out DIR]`),
+    ...commandLine(party, `runPartyCommand({ PROGRAM, PARTY, PLAN_HASH, run }`, `node ${party}.js --config parties.json${inputFlags} [--out DIR]`, `mpc run --party ${party} --module ${party}.js`),
   ]);
   return sf;
 }
@@ -158,14 +166,15 @@ function dealerFile(p: Project, dir: string, plan: Plan, opts: GenerateOptions):
       "use them. Each party's share of an item comes from the seed it shares with the dealer; only the last party " +
       `(${plan.parties[plan.parties.length - 1]}) receives one correction share per item. The dealer reads no input and receives nothing from the parties.`,
     "",
-    `Run it: node dealer.js --config parties.json (next to ${plan.program}.plan.json; PLAN_HASH is checked against ` +
-      "it at start-up and in the TLS handshake).",
+    `Run it, with ${plan.program}.plan.json next to this file: mpc run --dealer --module dealer.js --config parties.json ` +
+      "(or node dealer.js with the same flags). PLAN_HASH is checked against that plan at start-up and in the TLS handshake.",
   ]);
   const sf = p.createSourceFile(`${dir}/dealer.ts`, "", { overwrite: true });
   sf.addStatements([
     header,
     blank,
-    { kind: StructureKind.ImportDeclaration, namedImports: ["pathToFileURL"], moduleSpecifier: "node:url" },
+    { kind: StructureKind.ImportDeclaration, namedImports: ["existsSync"], moduleSpecifier: "node:fs" },
+    { kind: StructureKind.ImportDeclaration, namedImports: ["fileURLToPath", "pathToFileURL"], moduleSpecifier: "node:url" },
     { kind: StructureKind.ImportDeclaration, isTypeOnly: true, namedImports: ["DealerItem"], moduleSpecifier: API_SPECIFIER },
     blank,
     exportedConst("PROGRAM", q(plan.program)),
@@ -182,7 +191,7 @@ function dealerFile(p: Project, dir: string, plan: Plan, opts: GenerateOptions):
     },
     ...part.tables.flatMap((t, i) => (i === 0 ? [constant(t.name, t.value, t.doc)] : [blank, constant(t.name, t.value, t.doc)])),
     ...(part.tables.length > 0 ? [blank] : []),
-    ...commandLine(`runDealerCommand({ PROGRAM, PLAN_HASH, items }`, "node dealer.js --config parties.json"),
+    ...commandLine("dealer", `runDealerCommand({ PROGRAM, PLAN_HASH, items }`, "node dealer.js --config parties.json", "mpc run --dealer --module dealer.js"),
   ]);
   return sf;
 }
@@ -201,16 +210,41 @@ function constant(name: string, init: string, doc: string) {
   return { kind: StructureKind.VariableStatement as const, declarationKind: VariableDeclarationKind.Const, declarations: [{ name, initializer: init }], docs: [doc] };
 }
 
-/** The block that makes the module a program: only when node runs this very file. */
-function commandLine(call: string, usage: string) {
+/** The block that makes the module a program: only when node runs this very file. It runs with
+ *  the mpc installed where it runs (RUNTIME_PACKAGE, resolved from the module's folder), else
+ *  with the mpc that generated it (RUNTIME), else it says that neither is there. */
+function commandLine(role: string, call: string, usage: string, mpcRun: string) {
   return [
-    constant("RUNTIME", q(runtimeEntry()), "The mpc runtime this module was generated for: its entry for generated modules run as programs."),
+    constant("RUNTIME_PACKAGE", q(RUNTIME_PACKAGE), "The mpc runtime's entry for generated modules run as programs, as the mpc package exports it."),
+    blank,
+    constant("RUNTIME", q(runtimeEntry()), "The same entry in the mpc that generated this module (used when no mpc package resolves from here)."),
     blank,
     (w: CodeBlockWriter) => {
+      w.writeLine("/** The runtime to hand over to: the installed mpc package's, else the generating mpc's. */");
+      w.write("function runtime(): string | undefined ").block(() => {
+        w.write("try ").inlineBlock(() => {
+          w.writeLine("const url = import.meta.resolve(RUNTIME_PACKAGE);");
+          w.writeLine("if (url.startsWith(\"file:\") && existsSync(fileURLToPath(url))) return url;");
+        });
+        w.write(" catch ").block(() => {
+          w.writeLine("// no mpc package here");
+        });
+        w.writeLine("return existsSync(fileURLToPath(RUNTIME)) ? RUNTIME : undefined;");
+      });
+      w.blankLine();
       w.writeLine(`// As a program (${usage}): hand over to the runtime.`);
       w.write("if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) ").block(() => {
-        w.writeLine("const host = await import(RUNTIME);");
-        w.writeLine(`process.exitCode = await host.${call}, import.meta.url, process.argv.slice(2));`);
+        w.writeLine("const host = runtime();");
+        w.write("if (host === undefined) ").inlineBlock(() => {
+          w.writeLine(
+            `process.stderr.write(\`${role}: cannot find the mpc runtime: \${RUNTIME_PACKAGE} does not resolve from this folder (install mpc: npm install mpc) ` +
+              `and \${RUNTIME} (the mpc that generated this module) does not exist; or run it with mpc installed anywhere: ${mpcRun} --config parties.json …\\n\`);`,
+          );
+          w.writeLine("process.exitCode = 1;");
+        });
+        w.write(" else ").block(() => {
+          w.writeLine(`process.exitCode = await (await import(host)).${call}, import.meta.url, process.argv.slice(2));`);
+        });
       });
     },
   ];
