@@ -20,8 +20,10 @@ Compile an .mpc program to its protocol plan and write, in DIR:
   <program>.dot         the plan as a Graphviz graph (parties as clusters, rounds labelled)
   <program>.svg         that graph rendered
   <party>.ts, <party>.js  each party's part of the plan as a module (what it computes, sends
-                        and receives), type-checked; run it with node <party>.js --config …
-  dealer.ts, dealer.js  the dealer's items, likewise
+                        and receives), type-checked; ship <party>.js with the plan and
+                        package.json to the party, who runs it with its own mpc:
+                        mpc run --party <party> --module <party>.js --config … (or node <party>.js)
+  dealer.ts, dealer.js  the dealer's items, likewise (mpc run --dealer --module dealer.js)
 Options:
   -o, --out DIR     output directory (created if missing)
   --expand-loops    draw loop bodies in the graph (default: one box per loop)

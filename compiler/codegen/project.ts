@@ -43,6 +43,21 @@ function apiSource(): string {
   throw new Error("internal: codegen cannot find runtime/executor/party-api.ts to type-check generated modules against");
 }
 
+/** The version of the mpc generating modules (its package.json's), which the runtime that runs
+ *  a module must have: the party API is not versioned apart from mpc, and every party of a run
+ *  runs the same mpc version anyway (the TLS handshake checks it). */
+export function generatorVersion(): string {
+  for (let dir = new URL("./", import.meta.url), i = 0; i < 6; i++, dir = new URL("../", dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL("package.json", dir), "utf8")) as { name?: string; version?: string };
+      if (pkg.name === "mpc" && typeof pkg.version === "string") return pkg.version;
+    } catch {
+      // no package.json here: look further up
+    }
+  }
+  return "unknown";
+}
+
 /** The runtime's command-line entry of generated modules, by package specifier: what a module
  *  run with node resolves first, so that it runs with the mpc installed where it runs (through
  *  package.json "exports"; the "mpc-source" condition selects the TypeScript source). */
@@ -134,6 +149,7 @@ function partyFile(p: Project, dir: string, plan: Plan, party: string, opts: Gen
     exportedConst("PROGRAM", q(plan.program)),
     exportedConst("PARTY", q(party)),
     exportedConst("PLAN_HASH", q(plan.hash), "sha256 of the plan this module was generated from."),
+    exportedConst("MPC_VERSION", q(generatorVersion()), "The mpc version that generated this module: the runtime that runs it must be the same version."),
     blank,
     {
       kind: StructureKind.Function,
@@ -150,7 +166,7 @@ function partyFile(p: Project, dir: string, plan: Plan, party: string, opts: Gen
     },
     ...part.tables.flatMap((t, i) => (i === 0 ? [constant(t.name, t.value, t.doc)] : [blank, constant(t.name, t.value, t.doc)])),
     ...(part.tables.length > 0 ? [blank] : []),
-    ...commandLine(party, `runPartyCommand({ PROGRAM, PARTY, PLAN_HASH, run }`, `node ${party}.js --config parties.json${inputFlags} [--out DIR]`, `mpc run --party ${party} --module ${party}.js`),
+    ...commandLine(party, `runPartyCommand({ PROGRAM, PARTY, PLAN_HASH, MPC_VERSION, run }`, `node ${party}.js --config parties.json${inputFlags} [--out DIR]`, `mpc run --party ${party} --module ${party}.js`),
   ]);
   return sf;
 }
@@ -179,6 +195,7 @@ function dealerFile(p: Project, dir: string, plan: Plan, opts: GenerateOptions):
     blank,
     exportedConst("PROGRAM", q(plan.program)),
     exportedConst("PLAN_HASH", q(plan.hash), "sha256 of the plan this module was generated from."),
+    exportedConst("MPC_VERSION", q(generatorVersion()), "The mpc version that generated this module: the runtime that runs it must be the same version."),
     blank,
     {
       kind: StructureKind.Function,
@@ -191,7 +208,7 @@ function dealerFile(p: Project, dir: string, plan: Plan, opts: GenerateOptions):
     },
     ...part.tables.flatMap((t, i) => (i === 0 ? [constant(t.name, t.value, t.doc)] : [blank, constant(t.name, t.value, t.doc)])),
     ...(part.tables.length > 0 ? [blank] : []),
-    ...commandLine("dealer", `runDealerCommand({ PROGRAM, PLAN_HASH, items }`, "node dealer.js --config parties.json", "mpc run --dealer --module dealer.js"),
+    ...commandLine("dealer", `runDealerCommand({ PROGRAM, PLAN_HASH, MPC_VERSION, items }`, "node dealer.js --config parties.json", "mpc run --dealer --module dealer.js"),
   ]);
   return sf;
 }

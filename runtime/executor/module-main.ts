@@ -18,7 +18,7 @@ import type { Plan } from "../plan/plan.js";
 import { loadConfig } from "../transport/config.js";
 import { TransportError } from "../transport/transport.js";
 import { runNetworkDealer } from "./dealer-process.js";
-import { readPlanFile } from "./modules.js";
+import { checkModuleVersion, readPlanFile } from "./modules.js";
 import type { DealerModule, PartyModule } from "./party-api.js";
 import { type NetworkOptions, runNetworkParty } from "./party-process.js";
 
@@ -115,7 +115,7 @@ function loadPlan(args: Args, moduleUrl: string, program: string, hash: string):
 }
 
 /** `node <party>.js …`: run one party's generated module over TLS. */
-export async function runPartyCommand(module: PartyModule, moduleUrl: string, argv: readonly string[]): Promise<number> {
+export async function runPartyCommand(module: PartyModule & { MPC_VERSION?: string }, moduleUrl: string, argv: readonly string[]): Promise<number> {
   const usage = `usage: node ${module.PARTY}.js --config parties.json [--input NAME=PATH]... [--out DIR]`;
   let args: Args | "help";
   try {
@@ -134,6 +134,7 @@ export async function runPartyCommand(module: PartyModule, moduleUrl: string, ar
     return 0;
   }
   try {
+    checkModuleVersion(module.MPC_VERSION, `${module.PARTY}.js`);
     const plan = loadPlan(args, moduleUrl, module.PROGRAM, module.PLAN_HASH);
     const party = module.PARTY;
     const own = plan.inputs.filter((i) => i.party === party);
@@ -180,7 +181,7 @@ export async function runPartyCommand(module: PartyModule, moduleUrl: string, ar
 }
 
 /** `node dealer.js …`: run the generated dealer module over TLS. */
-export async function runDealerCommand(module: DealerModule, moduleUrl: string, argv: readonly string[]): Promise<number> {
+export async function runDealerCommand(module: DealerModule & { MPC_VERSION?: string }, moduleUrl: string, argv: readonly string[]): Promise<number> {
   const usage = "usage: node dealer.js --config parties.json";
   let args: Args | "help";
   try {
@@ -195,6 +196,7 @@ export async function runDealerCommand(module: DealerModule, moduleUrl: string, 
     return 0;
   }
   try {
+    checkModuleVersion(module.MPC_VERSION, "dealer.js");
     const plan = loadPlan(args, moduleUrl, module.PROGRAM, module.PLAN_HASH);
     const config = loadConfig(args.config!);
     const r = await runNetworkDealer({ ...args.net, config, plan, module, ...(args.verbose ? { log: (l: string) => process.stderr.write(`${l}\n`) } : {}) });
