@@ -37,10 +37,11 @@ export const NETWORK_HELP = `Separate processes or hosts over TLS 1.3 with mutua
                             only its own outputs (DIR/NAME/<output>.json and .csv)
   --dealer                  run the dealer
   --config PATH             the deployment's parties.json (from \`mpc keys\`)
-  --module FILE             run this generated module (from \`mpc compile -o DIR\`, copied to
-                            this machine) with this mpc's runtime; its plan is FILE's if a
-                            program is given, else --plan PATH, else <program>.plan.json next
-                            to the module, and must be the plan the module was generated from
+  --module PATH.js          run this generated module (from \`mpc compile -o DIR\`, copied to
+                            this machine with the plan and DIR/package.json) with this mpc;
+                            the plan must be the module's: the program FILE compiled here
+                            if one is given, else <program>.plan.json next to the module
+  --plan PATH               with --module: the plan file to check the module against
 ${networkHelp(ALL_NETWORK_FLAGS)}
   --verbose                 report connections on stderr`;
 

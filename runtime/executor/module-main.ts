@@ -1,11 +1,15 @@
 // The command line of a generated module run as a program:
 //   node alice.js --config parties.json --input u=PATH [--out DIR]      (a party)
 //   node dealer.js --config parties.json                                (the dealer)
-// The module hands itself over here. This reads the plan next to the module and refuses it
-// unless its hash is the module's PLAN_HASH, reads only the party's own inputs (a binding for
-// another party's input is refused, never opened), and runs the module over TLS through the
-// same runners as `mpc run --party/--dealer` (./party-process.ts, ./dealer-process.ts). Only
-// after the whole run succeeded does a party write its outputs (DIR/<party>/<name>.json, .csv).
+// The module hands itself over here: to this file of the mpc package installed where it runs
+// (resolved as mpc/runtime/executor/module-main.js, package.json "exports"), else of the mpc
+// that generated it (compiler/codegen/project.ts writes that choice into every module). This
+// refuses a module another mpc version generated, reads the plan next to the module and
+// refuses it unless its hash is the module's PLAN_HASH, reads only the party's own inputs (a
+// binding for another party's input is refused, never opened), and runs the module over TLS
+// through the same runners as `mpc run --party/--dealer` (./party-process.ts,
+// ./dealer-process.ts). Only after the whole run succeeded does a party write its outputs
+// (DIR/<party>/<name>.json, .csv).
 // Exit codes: 0 ok, 1 errors in data/run/peers, 2 usage. Never prints a share or a seed.
 
 import { dirname, join } from "node:path";
