@@ -254,7 +254,7 @@ function commandLine(role: string, call: string, usage: string, mpcRun: string) 
         w.writeLine("const host = runtime();");
         w.write("if (host === undefined) ").inlineBlock(() => {
           w.writeLine(
-            `process.stderr.write(\`${role}: cannot find the mpc runtime: \${RUNTIME_PACKAGE} does not resolve from this folder (install mpc: npm install mpc) ` +
+            `process.stderr.write(\`${role}: cannot find the mpc runtime: \${RUNTIME_PACKAGE} does not resolve from this folder (install mpc as a package in this folder or a parent) ` +
               `and \${RUNTIME} (the mpc that generated this module) does not exist; or run it with mpc installed anywhere: ${mpcRun} --config parties.json …\\n\`);`,
           );
           w.writeLine("process.exitCode = 1;");

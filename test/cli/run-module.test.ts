@@ -145,7 +145,7 @@ test("node <party>.js on a machine without the generating mpc: the runtime comes
   t.is(missing.code, 1);
   t.is(
     missing.stderr,
-    `alice: cannot find the mpc runtime: mpc/runtime/executor/module-main.js does not resolve from this folder (install mpc: npm install mpc) and ${gone} ` +
+    `alice: cannot find the mpc runtime: mpc/runtime/executor/module-main.js does not resolve from this folder (install mpc as a package in this folder or a parent) and ${gone} ` +
       "(the mpc that generated this module) does not exist; or run it with mpc installed anywhere: mpc run --party alice --module alice.js --config parties.json …\n",
   );
   mkdirSync(join(ship, "node_modules"));
