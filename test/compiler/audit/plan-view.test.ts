@@ -199,11 +199,12 @@ test("a mask used for two values, or made outside the loop that uses it, does no
       count: 3,
       start: 0,
       carried: [],
+      rounds: 1,
       body: [
         { kind: "local", id: "n8", fn: "mask_private", args: ["x", "na"], attrs: { elem: "fixed", owner: "alice" }, out: ["e3", "x3"] },
         { kind: "send", id: "n9", from: "alice", value: "e3", to: ["bob"], out: "s3", round: 0 },
       ],
-    } as PlanNode,
+    },
   ];
   const plan: Plan = { format: "mpc-plan", version: 1, program: "views", hash: "h", precision: 16, parties: P, inputs: [], outputs: [], values, body, rounds: 4 };
   const views = partyViews(prog, plan);
