@@ -9,12 +9,9 @@
 // Spawning node is slow on a loaded machine: two deployments, generous timeouts.
 
 import test from "ava";
-import { execFile } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
-import { promisify } from "node:util";
 import { main as compileMain } from "../../bin/commands/compile.js";
 import { main as keysMain } from "../../bin/commands/keys.js";
 import { main as runParty } from "../../bin/commands/run-party.js";
@@ -23,42 +20,17 @@ import { runPlaintext } from "../../compiler/reference/index.js";
 import { UserError } from "../../grammar/diagnostic.js";
 import { fixedBound } from "../../runtime/fixed/index.js";
 import { loadInputs, resolveInputs } from "../../runtime/io/index.js";
+import { nodeWithTsx, type Proc, quietly } from "../helpers/processes.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
-const TSX = pathToFileURL(join(ROOT, "node_modules", "tsx", "dist", "loader.mjs")).href;
-const exec = promisify(execFile);
 const tmp = (what: string): string => mkdtempSync(join(tmpdir(), `mpc-ship-${what}-`));
 const DATA = join(ROOT, "programs", "data", "dot");
 const TIMEOUTS = ["--connect-timeout", "120", "--parties-timeout", "120"];
 
-interface Proc {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function node(cwd: string, args: string[]): Promise<Proc> {
-  try {
-    const r = await exec(process.execPath, ["--import", TSX, ...args], { cwd, timeout: 180_000 });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const err = e as Proc;
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const node = nodeWithTsx;
 
 /** `mpc …` from the source tree (this machine's mpc), run from `cwd`. */
 const mpc = (cwd: string, ...args: string[]): Promise<Proc> => node(cwd, [join(ROOT, "bin", "mpc.ts"), ...args]);
-
-async function quietly<T>(f: () => Promise<T>): Promise<T> {
-  const saved = console.log;
-  console.log = () => undefined;
-  try {
-    return await f();
-  } finally {
-    console.log = saved;
-  }
-}
 
 /** Compile programs/dot.mpc into a folder, copy what a deployment ships (the three modules,
  *  the plan and the package.json saying they are ES modules) to a fresh folder, delete the

@@ -5,41 +5,17 @@
 // Spawning node is slow on a loaded machine: one deployment, generous timeouts.
 
 import test from "ava";
-import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
-import { promisify } from "node:util";
 import { main as compileMain } from "../../../bin/commands/compile.js";
 import { main as keysMain } from "../../../bin/commands/keys.js";
 import { planCost } from "../../../compiler/cost/cost.js";
 import { runPlaintext } from "../../../compiler/reference/index.js";
 import { example, ROOT } from "./helpers.js";
+import { nodeWithTsx, type Proc, quietly } from "../../helpers/processes.js";
 
-const run = promisify(execFile);
-// the generated module imports the runtime from source here, so node needs the TypeScript loader
-const TSX = pathToFileURL(join(ROOT, "node_modules", "tsx", "dist", "loader.mjs")).href;
-
-async function node(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const r = await run(process.execPath, ["--import", TSX, ...args], { cwd, timeout: 180_000 });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
-
-async function quietly<T>(f: () => Promise<T>): Promise<T> {
-  const saved = console.log;
-  console.log = () => undefined;
-  try {
-    return await f();
-  } finally {
-    console.log = saved;
-  }
-}
+const node = (cwd: string, ...args: string[]): Promise<Proc> => nodeWithTsx(cwd, args);
 
 test("node DIR/<party>.js and DIR/dealer.js over TLS: plaintext result, mpc cost's messages; wrong plan and other parties' inputs refused", async (t) => {
   const ex = await example("dot");
