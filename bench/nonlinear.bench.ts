@@ -1,6 +1,6 @@
 // Secure non-linear functions, 2 parties + dealer (PartyThreads: each party and the dealer in
-// its own worker thread, started once and kept across runs, as a service keeps its parties), on the workloads of the non-linear protocols issue: sigmoid on 10^4
-// points of [-30, 30], exp on [-16, 8], reciprocal / sqrt / log on [1e-2, 1e4] (geometric),
+// its own worker thread, started once and kept across runs, as a service keeps its parties),
+// on the workloads of the non-linear protocols issue: sigmoid on 10^4 points of [-30, 30], exp on [-16, 8], reciprocal / sqrt / log on [1e-2, 1e4] (geometric),
 // plus tanh, inv_sqrt, division, and softmax / log_softmax over 10 classes for 10^3 rows.
 // Reported per workload: offline + online time (medians), online rounds, online and dealer
 // bytes, the error against float64 (max abs; and "rel e": the smallest e with |secure -
@@ -9,7 +9,8 @@
 // "cold ms": one runInProcess on fresh threads (generic JIT warm-up only), for contrast: a
 // thread's first run of a function pays for V8 optimising its code.
 // A baseline row (one secure fixed-point multiply of 10^4 elements) shows what the machine's
-// load does to every time in the table.
+// load does to every time in the table. The issue's five timed workloads also run with 3
+// parties ("(3 parties)" rows: the n > 2 truncation adds a round per truncation).
 // MPC_BENCH_CASES=word,word selects workloads by name.
 
 import { measure, table } from "./harness.js";
@@ -35,7 +36,8 @@ import {
 import { initTf } from "../runtime/ring/tf.js";
 import { mulFixed } from "../runtime/protocols/spec/nonlinear/common.js";
 
-const PARTIES = ["alice", "bob"];
+const TWO = ["alice", "bob"];
+const THREE = ["alice", "bob", "carol"];
 type Tf = Awaited<ReturnType<typeof initTf>>["tf"];
 type TfTensor = ReturnType<Tf["tensor"]>;
 
@@ -102,7 +104,7 @@ function workloads(): Workload[] {
   ];
 }
 
-function plan(w: Workload): Plan {
+function plan(w: Workload, PARTIES: string[]): Plan {
   const b = new PlanBuilder({ parties: PARTIES, precision: 16 });
   const x = b.share(b.input("alice", "x", { elem: "fixed", shape: w.shape }), "alice");
   const d = w.d ? b.share(b.input("bob", "d", { elem: "fixed", shape: w.shape }), "bob") : undefined;
@@ -127,8 +129,14 @@ const bench: Bench = async () => {
   const { tf, backend } = await initTf();
   const only = process.env.MPC_BENCH_CASES?.split(",");
   const rows: (string | number)[][] = [];
-  for (const w of workloads().filter((c) => !only || only.some((o) => c.name.includes(o)))) {
-    const p = plan(w);
+  const chosen = workloads().filter((c) => !only || only.some((o) => c.name.includes(o)));
+  const timed = ["sigmoid", "exp", "reciprocal", "sqrt", "log"];
+  const runsOf: [Workload, string[]][] = [
+    ...chosen.map((w): [Workload, string[]] => [w, TWO]),
+    ...chosen.filter((w) => timed.includes(w.name)).map((w): [Workload, string[]] => [{ ...w, name: `${w.name} (3 parties)` }, THREE]),
+  ];
+  for (const [w, parties] of runsOf) {
+    const p = plan(w, parties);
     const inputs = new Map([["alice.x", { data: w.x, shape: w.shape }]]);
     if (w.d) inputs.set("bob.d", { data: w.d, shape: w.shape });
     const cold = await coldRun(p, inputs);
@@ -171,7 +179,7 @@ const bench: Bench = async () => {
     ]);
   }
   table(
-    `Secure non-linear functions, 2 parties + dealer (PartyThreads, medians of 5) vs plaintext tfjs-${backend}`,
+    `Secure non-linear functions, 2 (or 3) parties + dealer (PartyThreads, medians of 5) vs plaintext tfjs-${backend}`,
     ["workload", "offline ms", "online ms", "total ms", "cold ms", "rounds", "online bytes", "dealer bytes", "max abs err", "rel e", "tfjs ms", "ratio", "target"],
     rows,
   );
