@@ -117,7 +117,7 @@ export class PartyThreads {
   }
 
   /** Run one plan on these threads: offline phase, then online phase; outputs and statistics. */
-  run(plan: Plan, inputs: ReadonlyMap<string, ClearTensor>, options: RunOptions = {}): Promise<RunResult> {
+  async run(plan: Plan, inputs: ReadonlyMap<string, ClearTensor>, options: RunOptions = {}): Promise<RunResult> {
     checkPlan(plan);
     checkInputs(plan, inputs);
     if (this.failed) return Promise.reject(new Error(`cannot run ${plan.program}: ${this.failed}`));
