@@ -8,7 +8,8 @@
 // (fixed*fixed truncates once, int*fixed does not). A product whose operands are both clear
 // values private to two different parties (placement kept them private) is mulPrivate /
 // matmulPrivate: neither operand is ever shared; a matmul of a private operand and a secret one
-// that placement kept private is convPrivate as a 1x1 convolution. Never opens a value itself.
+// that placement kept private is convPrivate as a 1x1 convolution, and an elementwise product
+// of a private operand and a secret one is mulPrivateSecret. Never opens a value itself.
 
 import type { PlanBuilder, ValueSpec } from "../../runtime/protocols/builder.js";
 import {
@@ -17,6 +18,7 @@ import {
   matmulPrivate,
   matmulSecret,
   mulPrivate,
+  mulPrivateSecret,
   mulSecret,
   squareSecret,
   transposeMasked,
@@ -81,6 +83,8 @@ export function lowerSecretOp(
         return mulSecret(b, x, y, out);
       }
       if (isPrivatePair(b, x, y)) return mulPrivate(b, x, y, out);
+      // one operand private, the other secret (placement kept the private one in the clear)
+      if ((isShares(x) && isPrivateClear(b, y)) || (isShares(y) && isPrivateClear(b, x))) return mulPrivateSecret(b, x, y, out);
       const [s, c, k] = isShares(x) ? [x, y, consts[1]] : [y, x, consts[0]];
       // A compile-time constant is encoded with as many fractional bits as it needs (and an
       // integer constant multiplies exactly); a run-time public value with its own type.

@@ -22,7 +22,9 @@
 // (lowered as a 1x1 convolution, convPrivate: the owner sends its masked operand, the others
 // open the secret operand's mask to the owner only) when that secret operand is no candidate
 // for a shared mask and the product runs once per definition of both operands
-// (mixedMatmulKeepsPrivate); Beaver on shares would open both operands both ways.
+// (mixedMatmulKeepsPrivate); Beaver on shares would open both operands both ways. An
+// elementwise x * y of a private x and a secret y keeps x in the clear (mulPrivateSecret: the
+// owner sends x masked, y's mask is opened to the owner only).
 // Also rejects secret ops that have no protocol yet, at their span.
 
 import type { Diagnostic } from "../../grammar/diagnostic.js";
@@ -119,14 +121,19 @@ export function keepsPublicOperand(op: string, index: number): boolean {
 /**
  * Which operands of secret op `op` a private-operand product takes in the clear, given the
  * operands' visibilities: both for `*`, `@` and conv2d with operands private to two different
- * parties; the private one for conv2d with one private and one secret operand (convPrivate);
- * none otherwise (they are shared, or kept public by keepsPublicOperand).
+ * parties; the private one for conv2d (convPrivate) and `*` (mulPrivateSecret) with one private
+ * and one secret operand; none otherwise (they are shared, or kept public by keepsPublicOperand).
+ * A private @ secret matmul is decided by mixedMatmulKeepsPrivate. An elementwise product has
+ * no shared-mask alternative (compiler/lower/shared-masks.ts masks matmul operands only), so
+ * mulPrivateSecret's (n-1)(|x| + |y|) elements beat Beaver's n(n-1)(|x| + |y|) everywhere,
+ * in a loop too (each run of either opens x's fresh mask once), and whether or not x is also
+ * shared for other secret uses (sharing is free online).
  */
 export function privateProductOperands(op: string, vis: readonly Visibility[]): number[] {
   if (vis.length !== 2 || (op !== "mul" && op !== "matmul" && op !== "conv2d")) return [];
   const [x, y] = vis as [Visibility, Visibility];
   if (x.kind === "private" && y.kind === "private") return x.party !== y.party ? [0, 1] : [];
-  if (op !== "conv2d") return [];
+  if (op === "matmul") return [];
   if (x.kind === "private" && y.kind === "secret") return [0];
   if (x.kind === "secret" && y.kind === "private") return [1];
   return [];

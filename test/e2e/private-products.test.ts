@@ -1,6 +1,7 @@
 // Products of private operands, compiled and run: `*`, `@` and conv2d with operands held in the
-// clear by two different parties (and conv2d or `@` with one private, one secret operand; `@` as a
-// 1x1 convolution) run the private protocols (spec mulPrivate, matmulPrivate, convPrivate): no `share` of those
+// clear by two different parties (and `*`, conv2d or `@` with one private, one secret operand; `@`
+// as a 1x1 convolution) run the private protocols (spec mulPrivate, matmulPrivate, convPrivate,
+// mulPrivateSecret): no `share` of those
 // operands, one dealer item with the owners' masks, each owner sending its masked operand.
 // Outputs match the plaintext reference (compiler/reference); the rounds, per-pair messages
 // and bytes, and dealer items a run counts are the ones `mpc cost` (planCost) predicts.
@@ -14,7 +15,7 @@ import { checkFile, checkSource } from "../../compiler/frontend.js";
 import { compileFile, compileSource } from "../../compiler/pipeline.js";
 import { runPlaintext } from "../../compiler/reference/index.js";
 import { clearTensor, type ClearTensor } from "../../runtime/clear/index.js";
-import { runInThread, type RunResult } from "../../runtime/executor/index.js";
+import { runInProcess, runInThread, type RunResult } from "../../runtime/executor/index.js";
 import { fixedBound } from "../../runtime/fixed/index.js";
 import { loadInputs, resolveInputs } from "../../runtime/io/index.js";
 import type { Plan, PlanNode } from "../../runtime/plan/plan.js";
@@ -150,7 +151,7 @@ input alice.k2 : fixed[3, 2, 3, 3]
 
 reveal u * v as uv to alice                 // private product
 reveal u + v as upv to alice                // u and v are also needed as shares
-reveal (u + v) * v as sv to bob             // secret * private: v's one share, Beaver
+reveal (u + v) * v as sv to bob             // secret * private: mulPrivateSecret (v in the clear)
 reveal conv2d(x + x2, k) as c1 to alice     // secret input, private kernel: convPrivate
 reveal conv2d(x, k + k2) as c2 to bob       // private input, secret kernel: convPrivate
 reveal conv2d(x, k) as c3 to alice, bob     // both private: convPrivate
@@ -181,14 +182,15 @@ for (const parties of [
       `triple_conv ${alice} -`,
       `triple_conv ${alice} -`, // m1
       `triple_conv ${alice} ${bob}`,
-      "triple_mul - -",
       `triple_mul ${alice} ${bob}`,
-    ]);
+      `triple_mul ${bob} -`, // (u + v) * v: v's mask known to bob alone
+    ].sort());
     t.false(shares.some((s) => s.from === inputValue(plan, "n")));
-    // u * v reads u and v in the clear (mask_private), not their shares
+    // u * v reads u and v in the clear (mask_private), not their shares; so does (u + v) * v
     const masks = ofKind(plan, "local").filter((n) => n.fn === "mask_private");
     t.true(masks.some((m) => m.args[0] === inputValue(plan, "u")));
-    t.true(masks.some((m) => m.args[0] === inputValue(plan, "v")));
+    t.is(masks.filter((m) => m.args[0] === inputValue(plan, "v")).length, 2);
+    t.false(ofKind(plan, "local").some((n) => n.fn === "beaver_mul"));
     const x = grid(100, 7);
     const inputs = new Map<string, ClearTensor>([
       ["alice.u", clearTensor(grid(6, 1), [6])],
@@ -249,6 +251,90 @@ test("private products broadcast (a scalar, a row) and take int operands; exact 
   matchesReference(t, BROADCAST, inputs, run, 0);
   runsAsCosted(t, plan, run);
 });
+
+const PRIVATE_SECRET = (parties: string[]): string => `
+program private_secret
+party ${parties.join(", ")}
+
+input alice.x : fixed[2, 3]
+input alice.r : fixed[3]
+input alice.n : int[2, 3]
+input bob.y   : fixed[2, 3]
+input alice.j : int[3]
+input bob.m   : int[3]
+input ${parties[parties.length - 1]}.z : fixed[2, 3]
+
+let s = y + z + x                      // secret (x is shared for this sum, not for the products)
+reveal x * s as xs to alice, bob       // private * secret
+reveal s * r as sr to bob              // secret * private row, broadcast
+reveal n * (m + j) as nm to alice      // int * int: no truncation
+var acc = s
+for i in 0..3 {
+  acc = x * acc                        // x (outside the loop) times a secret carried value
+}
+reveal acc as cube to ${parties.join(", ")}
+`;
+
+for (const [parties, run] of [
+  [["bob", "alice"], runInThread],
+  [["bob", "alice", "carol"], runInProcess],
+] as const) {
+  test(`${parties.length} parties: private * secret is mulPrivateSecret (no share of the private operand, its owner sends it masked to every other party, the secret one is opened to the owner only), broadcasting, int, in a loop; matches the reference; run == mpc cost`, async (t) => {
+    const source = PRIVATE_SECRET([...parties]);
+    const r = compileSource(source, "p.mpc");
+    t.deepEqual(r.diagnostics, []);
+    const plan = r.plan!;
+    // only the sums' operands are shared (x once, for y + z + x): r and n never, and every
+    // product reads its private operand in the clear
+    t.deepEqual(
+      ofKind(plan, "share")
+        .map((n) => n.from)
+        .sort(),
+      ["x", "y", "z", "j", "m"].map((name) => inputValue(plan, name)).sort(),
+    );
+    const maskedInputs = ofKind(plan, "local")
+      .filter((n) => n.fn === "mask_private")
+      .map((n) => n.args[0]);
+    t.deepEqual(maskedInputs.sort(), ["x", "r", "n", "x"].map((name) => inputValue(plan, name)).sort());
+    const alice = parties.indexOf("alice");
+    const others = parties.filter((p) => p !== "alice");
+    const muls = flat(plan.body).filter((n): n is Extract<PlanNode, { kind: "dealer" }> => n.kind === "dealer" && n.item === "triple_mul");
+    t.is(muls.length, 4); // x * s, s * r, n * (m + j), and x * acc once in the loop's body
+    t.true(muls.every((d) => d.attrs["a_owner"] === alice && d.attrs["b_owner"] === undefined));
+    t.false(ofKind(plan, "local").some((n) => n.fn === "beaver_mul"));
+    // every send is alice's masked operand to every other party (x, r, n; x in the loop)
+    const sends = ofKind(plan, "send");
+    t.is(sends.length, 4);
+    t.true(sends.every((s) => s.from === "alice" && s.to.join() === others.join()));
+    // the secret operand's D = y - b of each product is opened to alice alone, in the send's round
+    const products = ofKind(plan, "local").filter((n) => n.fn === "beaver_mul_private");
+    t.is(products.length, 4);
+    for (const m of products) {
+      const d = ofKind(plan, "open").find((o) => o.out.includes(m.args[1]!))!;
+      t.deepEqual(d.to, ["alice"]);
+      t.is(d.round, sends.find((s) => s.out === m.args[2])!.round);
+    }
+    const loop = ofKind(plan, "loop")[0]!;
+    t.is(loop.body.filter((n) => n.kind === "send").length, 1);
+    t.is(loop.body.filter((n) => n.kind === "dealer" && n.item === "triple_mul").length, 1);
+    const inputs = new Map<string, ClearTensor>([
+      ["alice.x", clearTensor(grid(6, 1), [2, 3])],
+      ["alice.r", clearTensor(grid(3, 2), [3])],
+      ["alice.n", clearTensor([3, -2, 7, 0, 11, -5], [2, 3])],
+      ["bob.y", clearTensor(grid(6, 3), [2, 3])],
+      ["bob.m", clearTensor([4, -6, 9], [3])],
+      ["alice.j", clearTensor([4, -6, 9], [3])],
+      [`${parties[parties.length - 1]}.z`, clearTensor(grid(6, 4), [2, 3])],
+    ]);
+    const result = await run(plan, inputs);
+    // grid inputs: x * s and s * r are one truncation off (2^-16, doubled); nm exact; the cube
+    // three truncations, each error multiplied by |x| <= 2 afterwards: under 7 * 2^-16
+    matchesReference(t, source, inputs, result, 7 * 2 ** -16);
+    const nm = result.outputs.get("alice")!.get("nm")!;
+    t.deepEqual([...nm.data], [24, 24, 126, 0, -132, -90]);
+    runsAsCosted(t, plan, result);
+  });
+}
 
 /** A program of programs/ with its bundled data. */
 function example(name: string): { file: string; plan: Plan; inputs: Map<string, ClearTensor>; checked: ReturnType<typeof checkFile> } {

@@ -4,6 +4,8 @@
 // Q sends D = y - b to P, and x*y = x*D + E*b + c: P computes x*D + c_P, Q computes E*b + c_Q,
 // every other party just c_i. One product per party instead of Beaver's two, and neither
 // operand is ever secret-shared. x is encoded once, by mask_private, at its owner.
+// With y secret instead (no b_owner: mulPrivateSecret), b and c are shares, E goes to every
+// party and D is opened to P only: c_i + E*b_i everywhere, and P adds x*D.
 
 import { type RingTensor, ringAddInPlace, ringMatmul, ringMul, ringSub, sameShape } from "../../ring/index.js";
 import { elemBits, encodeClear } from "./encode.js";
@@ -23,6 +25,7 @@ function privateProduct(fn: string, product: Product, elementwise: boolean): Loc
   // args: [x (encoded, at x_owner), D (at x_owner), E (at b_owner), b (at b_owner), c (share)]
   return (ctx, args, attrs) => {
     const c = ringArg(fn, args, 4);
+    if (attrs["b_owner"] === undefined) return [secretSide(fn, product, ctx.party, args, attrs, c)];
     let u: RingTensor;
     let v: RingTensor;
     if (attrs["x_owner"] === ctx.party) [u, v] = [ringArg(fn, args, 0), ringArg(fn, args, 1)];
@@ -39,7 +42,26 @@ function privateProduct(fn: string, product: Product, elementwise: boolean): Loc
   };
 }
 
-/** x*D + c at x's owner, E*b + c at y's owner, c elsewhere (elementwise, broadcasting). */
+/**
+ * The other operand y SECRET (no attr b_owner; mulPrivateSecret): b and c are shares, E = x - a
+ * went to every party and D = y - b was opened to x's owner only. x*y = c + E*b + x*D, so every
+ * party computes c_i + E*b_i and x's owner adds x*D. Args as above, E and b at every party.
+ */
+function secretSide(
+  fn: string,
+  product: Product,
+  me: string,
+  args: Parameters<LocalFn>[1],
+  attrs: Record<string, unknown>,
+  c: RingTensor,
+): RingTensor {
+  const z = ringAddInPlace(product(ringArg(fn, args, 2), ringArg(fn, args, 3)), c);
+  if (attrs["x_owner"] === me) ringAddInPlace(z, product(ringArg(fn, args, 0), ringArg(fn, args, 1)));
+  return z;
+}
+
+/** x*D + c at x's owner, E*b + c at y's owner, c elsewhere (elementwise, broadcasting); with
+ *  y secret (no b_owner): c_i + E*b_i everywhere and x*D added at x's owner. */
 export const beaver_mul_private: LocalFn = privateProduct("beaver_mul_private", ringMul, true);
 
 /** x@D + c at x's owner, E@b + c at y's owner, c elsewhere. */

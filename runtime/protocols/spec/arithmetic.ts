@@ -9,6 +9,9 @@
 //     masked operands to every other party; 1 dealer item (one correction share on the wire).
 //   mulPrivate, matmulPrivate (operands private to two different parties): 1 round, each owner
 //     sends its masked operand to the other owner only; 1 dealer item.
+//   mulPrivateSecret (one operand private to P, the other secret): 1 round, P sends its masked
+//     operand to every other party, the secret operand's masked value is opened to P only;
+//     1 dealer item.
 //   maskSecret: 1 round (E = x - A, |x| elements), no dealer traffic; then each matmulMasked
 //     of x opens only its other operand (1 round) and costs 1 dealer item (C).
 //   truncate: 2 parties: free (local). n > 2: 1 round, 1 dealer item.
@@ -194,6 +197,43 @@ function privateProduct(
  */
 export function mulPrivate(b: PlanBuilder, x: string, y: string, out: ValueSpec): string {
   return privateProduct(b, x, y, out, "triple_mul", "beaver_mul_private");
+}
+
+/**
+ * x * y for one operand a clear value private to party P and the other secret (shares), without
+ * sharing the private one; operands in either order (elementwise, so commutative), NumPy
+ * broadcasting. Dealer: triple_mul with a_owner P: a (shaped like the private operand) known to
+ * P alone, b (like the secret one) and c = a*b shared. In one round P sends E = x - a to every
+ * other party and the parties open D = y - b to P only; x*y = c + E*b + x*D, so every party
+ * computes c_i + E*b_i and P adds x*D (beaver_mul_private without b_owner). (n-1)(|x| + |y|)
+ * elements on the wire where Beaver on shares opens n(n-1)(|x| + |y|). Each party sees only
+ * values masked by a uniform mask it does not know (E: a; D: b). Fixed*fixed is truncated.
+ */
+export function mulPrivateSecret(b: PlanBuilder, x: string, y: string, out: ValueSpec): string {
+  const [priv, sec] = b.info(x).kind === "clear" ? [x, y] : [y, x];
+  const xi = b.info(priv);
+  const yi = b.info(sec);
+  if (yi.kind !== "arith") throw new Error("internal: mulPrivateSecret needs one private and one secret operand");
+  const p = privateOwner(b, priv, "mulPrivateSecret");
+  const others = b.ctx.parties.filter((r) => r !== p);
+  const owner = b.ctx.parties.indexOf(p);
+  const attrs =
+    sameShape(xi.shape, out.shape) && sameShape(yi.shape, out.shape)
+      ? { shape: out.shape, a_owner: owner }
+      : { a: xi.shape, b: yi.shape, c: out.shape, a_owner: owner };
+  const [ta, tb, tc] = b.dealer("triple_mul", attrs, [
+    { elem: xi.elem, shape: xi.shape, kind: "ring", holders: [p] },
+    { elem: yi.elem, shape: yi.shape },
+    { elem: out.elem, shape: out.shape },
+  ]);
+  const atP = { elem: xi.elem, shape: xi.shape, kind: "ring" as const, holders: [p] };
+  const [e, xEnc] = b.local("mask_private", [priv, ta!], { elem: xi.elem, owner: p }, [atP, atP]);
+  const [d] = b.local("sub", [sec, tb!], {}, [{ elem: yi.elem, shape: yi.shape }]);
+  // the send and the opening are independent: one round
+  const eAll = b.send(p, e!, others);
+  const [dAtP] = b.open([d!], [p]);
+  const [z] = b.local("beaver_mul_private", [xEnc!, dAtP!, eAll, tb!, tc!], { x_owner: p }, [{ elem: out.elem, shape: out.shape }]);
+  return rescale(b, z!, out, xi.elem, yi.elem);
 }
 
 /** x @ y for x private to P and y private to Q != P: as mulPrivate with a matrix triple;

@@ -34,7 +34,7 @@ export const LOCAL_FNS = {
     "at attr owner only: (encode(x) - a, encode(x)), x its clear private operand (attr elem), a its own dealer mask",
   beaver_mul_private:
     "product of private operands (mulPrivate): x*D + c at attr x_owner, E*b + c at attr b_owner, c elsewhere; " +
-    "args encode(x), D, E, b, c",
+    "args encode(x), D, E, b, c. Without b_owner (y secret, mulPrivateSecret): c + E*b everywhere, plus x*D at x_owner",
   beaver_matmul_private: "as beaver_mul_private with matrix products: x@D + c, E@b + c, c",
   trunc_local: "2-party share truncation: party 0 x >> bits, party 1 -((-x) >> bits) (arithmetic shifts)",
   trunc_mask: "x + r + party0(2^62): the value the n-party truncation opens",

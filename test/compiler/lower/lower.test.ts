@@ -21,11 +21,21 @@ const steps = (plan: Plan): string[] =>
     .filter((n) => n.kind === "local" || n.kind === "dealer" || n.kind === "open" || n.kind === "send")
     .map((n: PlanNode) => (n.kind === "local" ? n.fn : n.kind === "dealer" ? `dealer:${n.item}` : n.kind));
 
-/** (x + y) * y: a product of a secret operand and a private one (shared, then Beaver's). */
+/** (x + y) * (x - y): a product of two secret operands (Beaver's). */
 function product(elemX: "fixed" | "int", elemY: "fixed" | "int", parties = ["a", "b"]): Plan {
   const f = new ProgramFixture("p", parties);
   const x = f.input(parties[0]!, "x", elemY, [3]);
   const y = f.input(parties[1]!, "y", elemY, [3]);
+  const s = f.op("add", [x, y]);
+  f.reveal(f.op("mul", [elemX === elemY ? s : f.op("cast", [s], { to: elemX }), f.op("sub", [x, y])]), "z");
+  return compiled(f);
+}
+
+/** (x + y) * y: a secret operand times one private to the last party (mulPrivateSecret). */
+function mixedProduct(elemX: "fixed" | "int", elemY: "fixed" | "int", parties = ["a", "b"]): Plan {
+  const f = new ProgramFixture("p", parties);
+  const x = f.input(parties[0]!, "x", elemY, [3]);
+  const y = f.input(parties[parties.length - 1]!, "y", elemY, [3]);
   const s = f.op("add", [x, y]);
   f.reveal(f.op("mul", [elemX === elemY ? s : f.op("cast", [s], { to: elemX }), y]), "z");
   return compiled(f);
@@ -41,13 +51,49 @@ function privateProduct(elemX: "fixed" | "int", elemY: "fixed" | "int", parties 
 }
 
 test("a secret fixed*fixed product is a Beaver product then one truncation; int*fixed and int*int are not truncated", (t) => {
-  const beaver = (p: Plan): string[] => steps(p).filter((s) => s !== "lshift" && s !== "add");
+  const beaver = (p: Plan): string[] => steps(p).filter((s) => s !== "lshift" && s !== "add" && s !== "sub");
   t.deepEqual(beaver(product("fixed", "fixed")), ["dealer:triple_mul", "sub_pair", "open", "beaver_mul", "trunc_local", "open"]);
   t.deepEqual(beaver(product("int", "int")), ["dealer:triple_mul", "sub_pair", "open", "beaver_mul", "open"]);
   // the secret int (x + y cast to int: truncated) times the fixed y
   t.deepEqual(beaver(product("int", "fixed")), ["trunc_local", "dealer:triple_mul", "sub_pair", "open", "beaver_mul", "open"]);
   const plan = product("int", "fixed");
   t.deepEqual(plan.outputs[0], { name: "z", to: ["a", "b"], elem: "fixed", shape: [3], from: { kind: "secret" } });
+});
+
+test("a secret operand times a private one is mulPrivateSecret: the private operand is never shared, its owner sends it masked, the secret one is opened to the owner only", (t) => {
+  // (the sub is D = s - b; sends and opens are scheduled in one round)
+  const steps2 = (p: Plan): string[] => steps(p).filter((s) => s !== "lshift" && s !== "add");
+  const mixed = ["dealer:triple_mul", "mask_private", "sub", "send", "open", "beaver_mul_private"];
+  t.deepEqual(steps2(mixedProduct("fixed", "fixed")), [...mixed, "trunc_local", "open"]);
+  t.deepEqual(steps2(mixedProduct("int", "int")), [...mixed, "open"]);
+  for (const parties of [
+    ["a", "b"],
+    ["a", "b", "c"],
+  ]) {
+    const plan = mixedProduct("fixed", "fixed", parties);
+    const nodes = allNodes(plan).map((n) => n.node);
+    const y = nodes.find((n) => n.kind === "input" && n.input === "y")!;
+    const yId = y.kind === "input" ? y.out : "";
+    // y is shared once, for x + y; the product reads it in the clear
+    t.deepEqual(nodes.filter((n) => n.kind === "share").map((n) => (n.kind === "share" ? n.from : "")).sort(), [nodes.find((n) => n.kind === "input" && n.input === "x")!, y].map((n) => (n.kind === "input" ? n.out : "")).sort());
+    const mask = nodes.find((n) => n.kind === "local" && n.fn === "mask_private")!;
+    t.true(mask.kind === "local" && mask.args[0] === yId);
+    const last = parties[parties.length - 1]!;
+    const send = nodes.find((n) => n.kind === "send")!;
+    t.deepEqual(send.kind === "send" ? [send.from, send.to] : [], [last, parties.slice(0, -1)]);
+    const open = nodes.find((n) => n.kind === "open")!;
+    t.deepEqual(open.kind === "open" ? open.to : [], [last]);
+    t.is(send.kind === "send" && open.kind === "open" ? send.round : -1, open.kind === "open" ? open.round : -2);
+    const dealer = nodes.find((n) => n.kind === "dealer")!;
+    t.deepEqual(dealer.kind === "dealer" ? dealer.attrs : {}, { shape: [3], a_owner: parties.length - 1 });
+    // 1 round for the product, as Beaver; (n-1)(|x| + |y|) elements where Beaver has n(n-1)(|x| + |y|)
+    const [pc, bc] = [planCost(plan), planCost(product("fixed", "fixed", parties))];
+    t.is(pc.total.rounds, bc.total.rounds);
+    const n = parties.length;
+    // the rest (the reveal, and with 3 parties the truncation's opening) is the same in both
+    const rest = bc.total.bytes - 8 * n * (n - 1) * 6;
+    t.is(pc.total.bytes, rest + 8 * (n - 1) * 6);
+  }
 });
 
 test("a product of operands private to two parties is the private protocol: no share, each owner sends its masked operand once", (t) => {
