@@ -6,7 +6,8 @@
 // randomness it never sees (x - a for a Beaver triple's a, x + r for a truncation pair's r).
 // A `send` is a plain disclosure unless it sends x - A computed by `mask_private` with A a
 // dealer output held by the sender alone (the private-operand products mulPrivate,
-// matmulPrivate, convPrivate): that is uniformly random to the receiver, so it is masked.
+// matmulPrivate, convPrivate, mulPrivateSecret): that is uniformly random to the receiver, so
+// it is masked.
 //
 // Pure function of the plan: it counts, it never looks at values (there are none).
 

@@ -130,6 +130,58 @@ test("a private product's sends (x - A, A the sender's own dealer mask) are mask
   t.is(alice!.dealerItems, 1);
 });
 
+for (const parties of [
+  ["alice", "bob"],
+  ["alice", "bob", "carol"],
+]) {
+  test(`private * secret (mulPrivateSecret): the owner's E = x - A to every other party and the secret operand's D opened to the owner are masked; the owner's plain x is still a disclosure (${parties.length} parties)`, (t) => {
+    const prog = checked(
+      `program pv\nparty ${parties.join(", ")}\ninput alice.a : fixed[4, 3]\ninput alice.k : fixed[4, 3]\ninput bob.y : fixed[4, 3]\n` +
+        "let s = y + k\nreveal a * s as p to alice\nreveal a as a_plain to bob\n",
+    );
+    const compiled = compileChecked(prog);
+    if (!compiled.plan) return t.fail(JSON.stringify(compiled.diagnostics));
+    const body = compiled.plan.body;
+    // the product's send reads mask_private's x - A, A the dealer's a_owner output
+    const sends = body.filter((n): n is Extract<PlanNode, { kind: "send" }> => n.kind === "send");
+    t.deepEqual(sends.map((n) => JSON.stringify([n.from, n.to])).sort(), [JSON.stringify(["alice", parties.slice(1)]), JSON.stringify(["alice", ["bob"]])].sort());
+    const product = sends.find((n) => n.to.length === parties.length - 1 && body.some((m) => m.kind === "local" && m.fn === "mask_private" && m.out[0] === n.value));
+    t.truthy(product);
+    const views = partyViews(prog, compiled.plan);
+    if (!views.available) return t.fail();
+    const view = (p: string) => views.parties.find((v) => v.party === p)!;
+    const kinds = (p: string): [string, number, string, string][] =>
+      view(p)
+        .rounds.map((m): [string, number, string, string] => [m.kind, m.elements, m.from.join(","), m.outputs.join(",")])
+        .sort();
+    const others = parties.filter((p) => p !== "alice");
+    // alice: D = s - B from every other party's share (masked), with three parties the
+    // truncation's masked opening, then their shares of the 12 products
+    const masked: [string, number, string, string] = ["masked", 12 * others.length, others.join(","), ""];
+    t.deepEqual(kinds("alice"), [masked, ...(parties.length === 3 ? [masked] : []), ["reveal", 12 * others.length, others.join(","), "p"]]);
+    // bob: alice's masked E (12 elements) and alice's plain a (12 elements); with three parties
+    // also the truncation's masked opening (12 from each other party)
+    t.deepEqual(
+      kinds("bob"),
+      [
+        ["masked", 12, "alice", ""],
+        ["plain", 12, "alice", "a_plain"],
+        ...(parties.length === 3 ? [["masked", 24, "alice,carol", ""] as [string, number, string, string]] : []),
+      ].sort(),
+    );
+    if (parties.length === 3) {
+      // carol owns nothing: she sees E masked and the truncation's masked opening, nothing plain
+      t.deepEqual(kinds("carol"), [
+        ["masked", 12, "alice", ""],
+        ["masked", 24, "alice,bob", ""],
+      ]);
+      t.is(view("carol").nonRandomMessages, 0);
+    }
+    t.is(view("bob").nonRandomMessages, 1);
+    t.is(view("alice").dealerItems, parties.length === 2 ? 1 : 2);
+  });
+}
+
 test("a send of mask_private's output is masked only when its mask is a dealer output known to the sender alone", (t) => {
   const prog = checked("program views\nparty alice, bob, carol\ninput alice.a : fixed\nreveal a as result to alice\n");
   const values: ValueInfo[] = [

@@ -1,5 +1,6 @@
 import test from "ava";
 import { compileChecked } from "../../../compiler/middle.js";
+import { privateProductOperands } from "../../../compiler/passes/placement.js";
 import { planCost } from "../../../compiler/cost/cost.js";
 import type { Plan, PlanNode } from "../../../runtime/plan/plan.js";
 import { ProgramFixture } from "../ir/fixtures.js";
@@ -224,4 +225,39 @@ test("a matmul of operands private to two parties is the private protocol, unles
   // the bytes `mpc cost` counts: the products' elements as above, plus the reveal of acc (both ways)
   t.is(planCost(small).total.bytes, 8 * (24 + 2 * 2));
   t.is(planCost(big).total.bytes, 8 * (200 + 2 * 20));
+});
+
+test("which operands a product keeps in the clear: both for two owners; the private one of private * secret and conv2d; none for private @ secret (mixedMatmulKeepsPrivate decides) or one owner", (t) => {
+  const P = { kind: "private", party: "alice" } as const;
+  const Q = { kind: "private", party: "bob" } as const;
+  const S = { kind: "secret" } as const;
+  const C = { kind: "public" } as const;
+  t.deepEqual(privateProductOperands("mul", [P, Q]), [0, 1]);
+  t.deepEqual(privateProductOperands("mul", [P, P]), []);
+  t.deepEqual(privateProductOperands("mul", [P, S]), [0]);
+  t.deepEqual(privateProductOperands("mul", [S, Q]), [1]);
+  t.deepEqual(privateProductOperands("mul", [C, S]), []);
+  t.deepEqual(privateProductOperands("conv2d", [S, Q]), [1]);
+  t.deepEqual(privateProductOperands("matmul", [P, S]), []);
+  t.deepEqual(privateProductOperands("add", [P, S]), []);
+});
+
+test("private * secret keeps the private operand in the clear even where it is also shared for another secret op, and in a loop", (t) => {
+  const f = new ProgramFixture("ps", ["alice", "bob"]);
+  const x = f.input("alice", "x", "fixed", [4]);
+  const y = f.input("bob", "y", "fixed", [4]);
+  const s = f.op("add", [x, y]);
+  f.reveal(f.op("mul", [x, s]), "p");
+  const w = f.var("w", s, { kind: "secret" });
+  f.for(0, 3, () => f.assign(w, f.op("mul", [w.ref(), x])));
+  f.reveal(w.ref(), "w");
+  const plan = compiled(f);
+  const xv = of(plan, "input").find((n) => n.input === "x")!.out;
+  // x is shared once, for x + y; both products read it in the clear at alice
+  t.is(of(plan, "share").filter((n) => n.from === xv).length, 1);
+  const masks = of(plan, "local").filter((n) => n.fn === "mask_private");
+  t.is(masks.length, 2);
+  t.true(masks.every((n) => n.args[0] === xv && n.attrs["owner"] === "alice"));
+  t.false(of(plan, "local").some((n) => n.fn === "beaver_mul"));
+  t.deepEqual(orderingViolations(plan), []);
 });
