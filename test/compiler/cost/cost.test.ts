@@ -37,8 +37,8 @@ test("everything two parties send each other in one round is one message", (t) =
   const x = f.input("a", "x", "int", [3]);
   const y = f.input("b", "y", "int", [3]);
   const z = f.input("c", "z", "int", [3]);
-  // Three independent integer products (a secret sum times a private value: Beaver on shares),
-  // one round of opens, then one reveal round.
+  // Three independent integer products (a secret sum times a private value: mulPrivateSecret,
+  // the owner's send and the opening to it), one round, then one reveal round.
   const [xy, yz, xz] = [f.op("add", [x, y]), f.op("add", [y, z]), f.op("add", [x, z])];
   f.reveal(f.op("add", [f.op("add", [f.op("mul", [xy, z]), f.op("mul", [yz, x])]), f.op("mul", [xz, y])]), "s");
   const plan = compiled(f);
@@ -47,8 +47,9 @@ test("everything two parties send each other in one round is one message", (t) =
   t.is(cost.total.pairs.length, 6);
   for (const p of cost.total.pairs) {
     t.is(p.messages, 2, `${p.from}->${p.to}`);
-    // Round 0: three products x (e, d) of 3 elements; round 1: the 3-element reveal.
-    t.is(p.bytes, 8 * (3 * 6 + 3));
+    // Round 0: the sender's masked private operand for one product and its share of the secret
+    // operand's D for another (3 elements each), one message; round 1: the 3-element reveal.
+    t.is(p.bytes, 8 * (3 * 2 + 3));
   }
 });
 
