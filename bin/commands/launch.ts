@@ -31,7 +31,7 @@ import { type NetworkFlagName, type NetworkFlags, networkArgv, networkHelp, netw
 const PASSED: NetworkFlagName[] = ["--latency", "--bandwidth", "--parties-timeout", "--connect-timeout", "--max-frame-mb", "--warm-up"];
 
 const USAGE =
-  "usage: mpc launch FILE [--parties-config parties.json] [--input party.name=PATH]... [--out DIR] [--json] [--verbose]\n" +
+  "usage: mpc launch FILE [--parties-config parties.json] [--input party.name=PATH]... [--out DIR] [--modules DIR] [--json] [--verbose]\n" +
   `                       ${networkUsage(PASSED)}`;
 
 const HELP = `${USAGE}
@@ -45,6 +45,10 @@ hosts; see docs/network.md). Outputs, files and flags are those of \`mpc run\`.
   --input party.name=PATH   bind one input (each goes only to its owner's process)
   --out DIR                 where to write outputs: DIR/<party>/<name>.json and .csv
                             (default out/<program>); written only if every process succeeded
+  --modules DIR             run the generated modules in DIR (\`mpc compile FILE -o DIR\`, or a
+                            copy of them) instead of interpreting the plan: each process gets
+                            --module DIR/<party>.js (the dealer DIR/dealer.js), checked
+                            against FILE's plan
   --json                    print outputs and statistics as JSON
   --verbose                 pass every process's status lines through to stderr
   --keep-keys               keep the temporary keys folder (its path is printed)
@@ -56,6 +60,8 @@ interface Args {
   config?: string;
   inputs: string[];
   out?: string;
+  /** Folder of generated modules to run (each process gets its own). */
+  modules?: string;
   json: boolean;
   verbose: boolean;
   keepKeys: boolean;
@@ -85,6 +91,9 @@ function parse(argv: string[]): Args | "help" {
       case "--out":
       case "-o":
         a.out = r.value();
+        break;
+      case "--modules":
+        a.modules = r.value();
         break;
       case "--json":
         a.json = true;
@@ -270,10 +279,11 @@ export async function main(argv: string[]): Promise<number> {
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
   try {
-    start(DEALER, ["--dealer"]);
+    const module = (role: string): string[] => (args.modules === undefined ? [] : ["--module", join(resolve(args.modules), `${role}.js`)]);
+    start(DEALER, ["--dealer", ...module("dealer")]);
     for (const p of plan.parties) {
       const own = [...bindings].filter(([, b]) => b.input.party === p).flatMap(([key, b]) => ["--input", `${key}=${resolve(b.path)}`]);
-      start(p, ["--party", p, "--out", staging, ...own]);
+      start(p, ["--party", p, "--out", staging, ...own, ...module(p)]);
     }
     // once one process has failed, the others connected to it stop by themselves (it aborts
     // them); whatever has not stopped shortly after (e.g. still waiting for it to connect) is

@@ -216,3 +216,26 @@ test("a party reads only its own inputs: binding another party's input is refuse
     message: "--input bob.v=/etc/passwd: bob.v is bob's input; party alice reads only its own inputs (alice.u)",
   });
 });
+
+test("mpc launch --modules DIR runs the generated modules: the plaintext result; modules of another plan are refused by every process", async (t) => {
+  const dir = tmp();
+  const file = join(ROOT, "programs", "dot.mpc");
+  t.is((await mpc("compile", file, "-o", join(dir, "mods"), "--no-svg")).code, 0);
+  const r = await mpc("launch", file, "--modules", join(dir, "mods"), "--json", "--out", join(dir, "out"), "--connect-timeout", "120");
+  t.is(r.code, 0, r.stderr);
+  const compiled = compileFile(file);
+  const inputs = loadInputs(resolveInputs(file, "dot", compiled.plan!.inputs, []), { fixedBound: fixedBound(16) });
+  const want = runPlaintext(compiled.checked!, inputs).outputs.find((o) => o.name === "dot")!.value.data[0]!;
+  const j = JSON.parse(r.stdout) as LaunchJson;
+  const got = j.outputs.find((o) => o.name === "dot")!.data[0]!;
+  t.true(Math.abs(got - want) <= 1e-3 + 1e-5 * Math.abs(want), `${got} vs plaintext ${want}`);
+
+  // the same parties, another plan (the result goes to alice only)
+  const other = join(dir, "dot.mpc");
+  writeFileSync(other, readFileSync(file, "utf8").replace(/reveal u @ v as dot to all/, "reveal u @ v as dot to alice"));
+  t.is((await mpc("compile", other, "-o", join(dir, "other"), "--no-svg")).code, 0);
+  const refused = await mpc("launch", file, "--modules", join(dir, "other"), "--connect-timeout", "120");
+  t.is(refused.code, 1);
+  for (const who of ["alice", "bob"]) t.regex(refused.stderr, new RegExp(`the party module of ${who} was generated from plan [0-9a-f]{16}…, but this run's plan is [0-9a-f]{16}…: recompile the program \\(mpc compile\\)`));
+  t.regex(refused.stderr, /the dealer module was generated from plan [0-9a-f]{16}…, but this run's plan is/);
+});
