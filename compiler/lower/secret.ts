@@ -20,6 +20,7 @@ import {
   mulPrivate,
   mulPrivateSecret,
   mulSecret,
+  soleHolder,
   squareSecret,
   transposeMasked,
 } from "../../runtime/protocols/spec/arithmetic.js";
@@ -163,19 +164,13 @@ export function lowerSecretOp(
 
 /** Are x and y clear values private to two different parties (placement's private products)? */
 export function isPrivatePair(b: PlanBuilder, x: string, y: string): boolean {
-  const owner = (v: string): string | undefined => {
-    const i = b.info(v);
-    const h = i.holders.filter((p) => b.ctx.parties.includes(p));
-    return i.kind === "clear" && h.length === 1 ? h[0] : undefined;
-  };
-  const [p, q] = [owner(x), owner(y)];
+  const [p, q] = [soleHolder(b, x), soleHolder(b, y)];
   return p !== undefined && q !== undefined && p !== q;
 }
 
 /** A clear value private to one compute party (not public). */
 function isPrivateClear(b: PlanBuilder, v: string): boolean {
-  const i = b.info(v);
-  return i.kind === "clear" && i.holders.filter((p) => b.ctx.parties.includes(p)).length === 1;
+  return soleHolder(b, v) !== undefined;
 }
 
 /**

@@ -147,10 +147,18 @@ export function matmulMasked(b: PlanBuilder, m: MaskedOperand, side: "left" | "r
 }
 
 /** The one compute party holding a private clear value. */
+/** The one compute party holding clear value `v` (a value private to it), else undefined
+ *  (shares, or a clear value several parties hold). */
+export function soleHolder(b: PlanBuilder, v: string): string | undefined {
+  const i = b.info(v);
+  const holders = i.holders.filter((p) => b.ctx.parties.includes(p));
+  return i.kind === "clear" && holders.length === 1 ? holders[0] : undefined;
+}
+
 function privateOwner(b: PlanBuilder, x: string, what: string): string {
-  const holders = b.info(x).holders.filter((p) => b.ctx.parties.includes(p));
-  if (holders.length !== 1 || b.info(x).kind !== "clear") throw new Error(`internal: ${what} needs a clear value private to one party`);
-  return holders[0]!;
+  const p = soleHolder(b, x);
+  if (p === undefined) throw new Error(`internal: ${what} needs a clear value private to one party`);
+  return p;
 }
 
 /** The steps shared by mulPrivate and matmulPrivate. */

@@ -19,7 +19,7 @@
 //   poolWindows:                       local (a gather of shares).
 
 import type { PlanBuilder, ValueSpec } from "../builder.js";
-import { rescale, truncate } from "./arithmetic.js";
+import { rescale, soleHolder, truncate } from "./arithmetic.js";
 import { convOutShape } from "./conv-tables.js";
 import { isPublic, mulConst } from "./linear.js";
 
@@ -83,11 +83,10 @@ export function convPublic(b: PlanBuilder, shares: string, c: string, attrs: Rec
 
 /** The one compute party that holds clear value `v`, or undefined for shares. */
 function clearOwner(b: PlanBuilder, v: string): string | undefined {
-  const i = b.info(v);
-  if (i.kind === "arith") return undefined;
-  const holders = i.holders.filter((p) => b.ctx.parties.includes(p));
-  if (i.kind !== "clear" || holders.length !== 1) throw new Error(`internal: convPrivate: ${v} must be shares or a clear value private to one party`);
-  return holders[0]!;
+  if (b.info(v).kind === "arith") return undefined;
+  const p = soleHolder(b, v);
+  if (p === undefined) throw new Error(`internal: convPrivate: ${v} must be shares or a clear value private to one party`);
+  return p;
 }
 
 /**
