@@ -20,6 +20,7 @@ import type { Span } from "../../grammar/ast.js";
 import * as D from "./depset.js";
 import type { DepSet } from "./depset.js";
 import { Rat } from "./rational.js";
+import { elementCount } from "../../runtime/plan/shape.js";
 
 export interface Affine {
   readonly k: "aff";
@@ -63,8 +64,6 @@ export interface InputVars {
   size: number;
 }
 
-const size = (shape: readonly number[]): number => shape.reduce((p, d) => p * d, 1);
-
 /** The variable space: input elements first (contiguous per input), then atoms. */
 export class VarSpace {
   readonly inputs: InputVars[] = [];
@@ -75,7 +74,7 @@ export class VarSpace {
   constructor(inputs: readonly InputInfo[]) {
     let base = 0;
     inputs.forEach((info, index) => {
-      const n = size(info.shape);
+      const n = elementCount(info.shape);
       this.inputs.push({ info, index, base, size: n });
       this.byParty.set(info.party, D.union(this.byParty.get(info.party) ?? D.EMPTY, D.range(base, base + n)));
       base += n;

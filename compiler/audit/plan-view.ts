@@ -13,6 +13,7 @@
 
 import type { CheckedProgram } from "../check/typed.js";
 import type { LoopNode, Plan, PlanNode, SourceRef } from "../../runtime/plan/plan.js";
+import { elementCount } from "../../runtime/plan/shape.js";
 
 export type MessageKind = "masked" | "reveal" | "plain";
 
@@ -58,8 +59,6 @@ export interface PartyView {
 export type PartyViews =
   | { available: true; rounds: number; planHash: string; parties: PartyView[] }
   | { available: false; unavailable: string };
-
-const numel = (shape: readonly number[]): number => shape.reduce((p, d) => p * d, 1);
 
 export function partyViews(program: CheckedProgram, plan: Plan | { unavailable: string }): PartyViews {
   if ("unavailable" in plan) return { available: false, unavailable: plan.unavailable };
@@ -136,7 +135,7 @@ function heldOnlyBy(d: Extract<PlanNode, { kind: "dealer" }>, v: string, party: 
 
 function viewOf(party: string, plan: Plan, shapes: Map<string, number[]>, revealOf: Map<string, string[]>, masked: Set<string>): PartyView {
   const others = plan.parties.filter((p) => p !== party);
-  const size = (id: string): number => numel(shapes.get(id) ?? []);
+  const size = (id: string): number => elementCount(shapes.get(id) ?? []);
   // The scheduler merges everything one party sends another in a round into one message, so
   // a round's message count is its number of distinct senders.
   /** Messages this party receives from `nodes`, keyed by round and kind; returns dealer items. */

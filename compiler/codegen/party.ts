@@ -13,6 +13,7 @@ import { isLocalFn, LOCAL_FNS } from "../../runtime/protocols/spec/local-fns.js"
 import { literal, names } from "./literal.js";
 import { Namer, SourceLines } from "./names.js";
 import { isComm, roundRunEnd } from "../../runtime/plan/rounds.js";
+import { elementCount } from "../../runtime/plan/shape.js";
 
 /** Values at least this large are freed explicitly after their last use (smaller ones go with
  *  the scope: a free call per scalar would only add noise for the reader). */
@@ -65,7 +66,6 @@ const PLAIN_FNS = new Set(["add", "sub", "neg", "reshape", "flatten", "slice", "
 
 const ITEM_SHORT: Record<string, string> = { triple_mul: "triple", triple_matmul: "triple", triple_conv: "triple", square_pair: "square", trunc_pair: "trunc" };
 
-const elements = (shape: readonly number[]): number => shape.reduce((a, d) => a * d, 1);
 const plural = (n: number, w: string): string => `${n} ${w}${n === 1 ? "" : "s"}`;
 
 export function partyPart(plan: Plan, party: string, source: string | undefined): PartyPart {
@@ -237,7 +237,7 @@ class PartyProjection {
 
   private define(id: string, name: string): string {
     this.vars.set(id, name);
-    this.sizes.set(name, elements(this.info.get(id)?.shape ?? []));
+    this.sizes.set(name, elementCount(this.info.get(id)?.shape ?? []));
     return name;
   }
 
@@ -447,7 +447,7 @@ class PartyProjection {
       this.keep.add(init);
       this.keep.add(name);
       this.vars.set(c.param, name);
-      this.sizes.set(name, elements(this.info.get(c.param)?.shape ?? []));
+      this.sizes.set(name, elementCount(this.info.get(c.param)?.shape ?? []));
       return { name, init, next: c.next };
     });
     let indexVar: string | undefined;

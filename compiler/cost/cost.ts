@@ -9,6 +9,7 @@
 
 import { dealerItemWireElements } from "../../runtime/protocols/spec/dealer-items.js";
 import type { LoopNode, Plan, PlanNode, SourceRef } from "../../runtime/plan/plan.js";
+import { elementCount } from "../../runtime/plan/shape.js";
 
 /** Bytes per ring element (Z_2^64) and per clear float64 on the wire. */
 export const BYTES_PER_ELEMENT = 8;
@@ -64,14 +65,12 @@ export interface CostReport {
   offline: { to: string; bytes: number }[];
 }
 
-const numel = (shape: readonly number[]): number => shape.reduce((a, d) => a * d, 1);
-
 export function planCost(plan: Plan): CostReport {
   const shapes = new Map(plan.values.map((v) => [v.id, v.shape]));
   const size = (id: string): number => {
     const s = shapes.get(id);
     if (!s) throw new Error(`internal: plan value ${id} has no entry in values`);
-    return numel(s);
+    return elementCount(s);
   };
   const loops: LoopCost[] = [];
   const last = plan.parties[plan.parties.length - 1]!;

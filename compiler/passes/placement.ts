@@ -33,6 +33,7 @@ import type { Visibility } from "../../runtime/plan/visibility.js";
 import { MIDDLE_ENTRIES } from "../ir/codes.js";
 import type { IrNode, ProgramGraph } from "../ir/graph.js";
 import { programOrder } from "../ir/order.js";
+import { elementCount } from "../../runtime/plan/shape.js";
 
 /** Secret ops the lowering has protocols for (after canonicalize). */
 const SECRET_OPS = new Set([
@@ -139,8 +140,6 @@ export function privateProductOperands(op: string, vis: readonly Visibility[]): 
   return [];
 }
 
-const numel = (shape: readonly number[]): number => shape.reduce((p, d) => p * d, 1);
-
 /**
  * For a 2-D private matmul in a loop: is sharing both operands and masking a loop-invariant
  * one once (then opening only the other per iteration, compiler/lower/shared-masks.ts) fewer
@@ -157,7 +156,7 @@ export function maskedMatmulIsCheaper(graph: ProgramGraph, id: string): boolean 
     const v = ops[1 - i]!;
     const runs = runsPerDefinition(graph, id, x.id);
     if (runs < 2) return false;
-    return k * numel(x.shape) + runs * k * numel(v.shape) < runs * (numel(x.shape) + numel(v.shape));
+    return k * elementCount(x.shape) + runs * k * elementCount(v.shape) < runs * (elementCount(x.shape) + elementCount(v.shape));
   });
 }
 

@@ -8,10 +8,10 @@
 import { BINARY_OUTPUTS, CHUNKS, compareLevels, compareSpec, setsAttr, vbitsSpec, wordsFor } from "../protocols/spec/binary-tables.js";
 import { type DealerOutputLayout } from "../protocols/spec/dealer-items.js";
 import { laneBit, onehotTables } from "../protocols/local/bitslice.js";
+import { elementCount } from "../plan/shape.js";
 
 type Stream = (seed: Uint8Array, label: string, k: number, n: number) => BigUint64Array;
 
-const size = (s: readonly number[]): number => s.reduce((a, d) => a * d, 1);
 const i32 = (d: BigUint64Array): Int32Array => new Int32Array(d.buffer, d.byteOffset, 2 * d.length);
 
 /** Corrections for one of the binary items, or undefined for any other item. */
@@ -27,7 +27,7 @@ export function binaryCorrections(
   if (!binOut) return undefined;
   const n = seeds.length;
   const combine = (k: number, parties: number, xor: boolean): BigUint64Array => {
-    const len = size(layout[k]!.shape);
+    const len = elementCount(layout[k]!.shape);
     if (parties === 0) return new BigUint64Array(len);
     const acc = stream(seeds[0]!, label, k, len);
     for (let i = 1; i < parties; i++) {

@@ -19,6 +19,7 @@ import type { Attrs, PartyApi, ShareSpec, Step } from "./party-api.js";
 import type { PartyConfig, PartyResult, ProfileEntry } from "./executor.js";
 import { OfflineStore } from "./offline.js";
 import { shareLabel, shareOf, type ShareContext } from "./sharing.js";
+import { elementCount } from "../plan/shape.js";
 
 /** A value this party holds, as a handle: generated code cannot unbind a `const`, so freeing
  *  empties the handle instead and its tensor can be collected. */
@@ -147,7 +148,7 @@ export class PartyRuntime implements PartyApi {
     if (holds && !isClear(v)) throw new Error(`internal: share step ${step} needs a clear value at ${this.party}`);
     const where = { party: owner === "public" ? this.party : owner, input: spec.input ?? `value of step ${step}` };
     const label = shareLabel(step, this.iter);
-    const n = elements(spec.shape);
+    const n = elementCount(spec.shape);
     const mask = (): BigUint64Array => this.offline.shareMask(label, owner, n);
     const out = shareOf(this.shareCtx, owner, v as ClearTensor | undefined, spec.elem, [...spec.shape], mask, where);
     if (this.cfg.profile) this.record("share", t0);
@@ -254,7 +255,7 @@ export class PartyRuntime implements PartyApi {
         const part = bytesOf(tensorOf(s.value)!);
         for (const p of s.to) if (p !== party) addOut(p, s.send, [part]);
       } else {
-        addIn(s.from, s.receive, [8 * elements(s.shape)]);
+        addIn(s.from, s.receive, [8 * elementCount(s.shape)]);
       }
     }
     for (const [peer, o] of outgoing) {
@@ -308,7 +309,7 @@ export class PartyRuntime implements PartyApi {
         });
       }
       if ("send" in s) return [];
-      const n = elements(s.shape);
+      const n = elementCount(s.shape);
       const part = take(s.from, 8 * n);
       const value: LocalValue = s.ring
         ? { data: new BigUint64Array(part.buffer, part.byteOffset, n), shape: [...s.shape] }
@@ -341,10 +342,6 @@ function combineInto(acc: BigUint64Array, x: BigUint64Array, xor: boolean): void
   const a = new Int32Array(acc.buffer, acc.byteOffset, 2 * acc.length);
   const b = new Int32Array(x.buffer, x.byteOffset, 2 * x.length);
   for (let i = 0; i < a.length; i++) a[i] = a[i]! ^ b[i]!;
-}
-
-function elements(shape: readonly number[]): number {
-  return shape.reduce((a, d) => a * d, 1);
 }
 
 function bytesOf(v: LocalValue): Uint8Array {

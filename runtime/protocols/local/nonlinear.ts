@@ -4,8 +4,7 @@
 // constant terms are added by party 0 only. Never reads a value it is not given.
 
 import { type LocalFn, ringArg } from "./types.js";
-
-const numel = (s: readonly number[]): number => s.reduce((a, d) => a * d, 1);
+import { elementCount } from "../../plan/shape.js";
 
 function intList(fn: string, attrs: Record<string, unknown>, name: string): bigint[] {
   const v = attrs[name];
@@ -54,7 +53,7 @@ export const nl_rows: LocalFn = (ctx, args, attrs) => {
   const rows = x.shape[0]!;
   if (w.length !== rows) throw new Error("internal: local nl_rows needs one weight per row");
   const rest = x.shape.slice(1);
-  const n = numel(rest);
+  const n = elementCount(rest);
   const c = ctx.index === 0 ? intAttr("nl_rows", attrs, "constant", 0) : 0n;
   const out = new BigUint64Array(n);
   if (c !== 0n) out.fill(c);

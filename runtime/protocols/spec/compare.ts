@@ -48,7 +48,7 @@
 
 import type { OutSpec, PlanBuilder, ValueSpec } from "../builder.js";
 import type { ElemType } from "../../plan/plan.js";
-import { broadcastOrThrow } from "../../plan/shape.js";
+import { broadcastOrThrow, elementCount } from "../../plan/shape.js";
 import { mulSecret } from "./arithmetic.js";
 import { applyPoly, polyBinary } from "./binary.js";
 import { BINARY_OUTPUTS, compareLayout, compareLevels, GROUP, vbitsLayout, wordsFor } from "./binary-tables.js";
@@ -73,7 +73,6 @@ export interface CompareResult {
   opsLt: string[];
 }
 
-const numel = (s: readonly number[]): number => s.reduce((a, d) => a * d, 1);
 const binary = (shape: number[]): OutSpec => ({ elem: "int", shape, kind: "binary" });
 
 interface CompareCore {
@@ -95,7 +94,7 @@ interface CompareCore {
 function compareCore(b: PlanBuilder, z: string, want: CompareWant, b2a: boolean): CompareCore {
   const zi = b.info(z);
   const shape = [...zi.shape];
-  const n = numel(shape);
+  const n = elementCount(shape);
   if (n === 0) throw new Error("internal: comparison of an empty tensor");
   const ops = want.ops ?? [];
   const attrs = {
@@ -140,7 +139,7 @@ function compareCore(b: PlanBuilder, z: string, want: CompareWant, b2a: boolean)
 
 function flatten(b: PlanBuilder, x: string, n: number): string {
   const xi = b.info(x);
-  if (numel(xi.shape) !== n) throw new Error(`internal: comparison operand ${x} has ${numel(xi.shape)} elements, not ${n}`);
+  if (elementCount(xi.shape) !== n) throw new Error(`internal: comparison operand ${x} has ${elementCount(xi.shape)} elements, not ${n}`);
   return xi.shape.length === 1 ? x : b.local("reshape", [x], { shape: [n] }, [{ elem: xi.elem, shape: [n] }])[0]!;
 }
 
@@ -317,13 +316,13 @@ function treeReduce(b: PlanBuilder, x: string, axis: number | undefined, keepdim
   let m: number;
   let outShape: number[];
   if (axis === undefined) {
-    n = numel(shape);
+    n = elementCount(shape);
     m = 1;
     outShape = keepdims ? shape.map(() => 1) : [];
   } else {
     const a = axis < 0 ? axis + rank : axis;
     n = shape[a]!;
-    m = numel(shape) / Math.max(n, 1);
+    m = elementCount(shape) / Math.max(n, 1);
     outShape = keepdims ? shape.map((d, i) => (i === a ? 1 : d)) : shape.filter((_, i) => i !== a);
     if (a !== 0) {
       const perm = [a, ...shape.map((_, i) => i).filter((i) => i !== a)];

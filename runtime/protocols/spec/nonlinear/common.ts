@@ -14,8 +14,8 @@ import type { PlanBuilder, ValueSpec } from "../../builder.js";
 import type { ElemType } from "../../../plan/plan.js";
 import { broadcastOrThrow, sameShape } from "../../../plan/shape.js";
 import { truncate } from "../arithmetic.js";
+import { elementCount } from "../../../plan/shape.js";
 
-export const numel = (s: readonly number[]): number => s.reduce((a, d) => a * d, 1);
 
 /** round(v 2^bits) as a raw ring integer (must stay a safe integer). */
 export function enc(v: number, bits: number): number {
@@ -30,7 +30,7 @@ export const spec = (elem: ElemType, shape: number[]): ValueSpec => ({ elem, sha
 export function flat(b: PlanBuilder, x: string): string {
   const xi = b.info(x);
   if (xi.shape.length === 1) return x;
-  const n = numel(xi.shape);
+  const n = elementCount(xi.shape);
   return b.local("reshape", [x], { shape: [n] }, [spec(xi.elem, [n])])[0]!;
 }
 
