@@ -18,6 +18,7 @@ import { compileFile } from "../compiler/pipeline.js";
 import { runInProcess } from "../runtime/executor/index.js";
 import { encodeNpy } from "../runtime/io/index.js";
 import { type Bench, table } from "./harness.js";
+import { median as mid } from "./runs.js";
 
 const run = promisify(execFile);
 const ROOT = new URL("../", import.meta.url).pathname;
@@ -54,7 +55,6 @@ interface LaunchStats {
   stats: { rounds: number; connectMs: number; offlineMs: number; onlineMs: number; perPair: { bytes: number }[] };
 }
 
-const mid = (v: number[]): number => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
 
 const bench: Bench = async () => {
   const reps = Number(process.env.MPC_BENCH_REPS ?? 3);

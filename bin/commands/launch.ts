@@ -279,11 +279,11 @@ export async function main(argv: string[]): Promise<number> {
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
   try {
-    const module = (role: string): string[] => (args.modules === undefined ? [] : ["--module", join(resolve(args.modules), `${role}.js`)]);
-    start(DEALER, ["--dealer", ...module("dealer")]);
+    const moduleFlag = (role: string): string[] => (args.modules === undefined ? [] : ["--module", join(resolve(args.modules), `${role}.js`)]);
+    start(DEALER, ["--dealer", ...moduleFlag("dealer")]);
     for (const p of plan.parties) {
       const own = [...bindings].filter(([, b]) => b.input.party === p).flatMap(([key, b]) => ["--input", `${key}=${resolve(b.path)}`]);
-      start(p, ["--party", p, "--out", staging, ...own, ...module(p)]);
+      start(p, ["--party", p, "--out", staging, ...own, ...moduleFlag(p)]);
     }
     // once one process has failed, the others connected to it stop by themselves (it aborts
     // them); whatever has not stopped shortly after (e.g. still waiting for it to connect) is

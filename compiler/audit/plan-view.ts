@@ -114,7 +114,7 @@ function maskedSends(body: readonly PlanNode[], producers: Map<string, PlanNode>
   };
   index(body);
   const ids = new Set<string>();
-  for (const [n] of scopeOf) {
+  for (const n of scopeOf.keys()) {
     if (n.kind !== "send") continue;
     const p = producers.get(n.value);
     if (p?.kind !== "local" || p.fn !== "mask_private" || p.out[0] !== n.value || p.attrs["owner"] !== n.from) continue;

@@ -120,10 +120,10 @@ export class PartyThreads {
   async run(plan: Plan, inputs: ReadonlyMap<string, ClearTensor>, options: RunOptions = {}): Promise<RunResult> {
     checkPlan(plan);
     checkInputs(plan, inputs);
-    if (this.failed) return Promise.reject(new Error(`cannot run ${plan.program}: ${this.failed}`));
-    if (this.running) return Promise.reject(new Error(`cannot run ${plan.program}: these party threads are running another plan`));
+    if (this.failed) throw new Error(`cannot run ${plan.program}: ${this.failed}`);
+    if (this.running) throw new Error(`cannot run ${plan.program}: these party threads are running another plan`);
     if (plan.parties.length !== this.parties.length) {
-      return Promise.reject(new Error(`cannot run ${plan.program} (${plan.parties.length} parties) on threads started for ${this.parties.length}`));
+      throw new Error(`cannot run ${plan.program} (${plan.parties.length} parties) on threads started for ${this.parties.length}`);
     }
     this.running = true;
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;

@@ -12,6 +12,7 @@ import { checkInputs, checkPlan } from "./setup.js";
 export { mergeRounds, type PairTraffic, type RunOptions, type RunResult, type RunStats } from "./run-result.js";
 
 export async function runInProcess(plan: Plan, inputs: ReadonlyMap<string, ClearTensor>, options: RunOptions = {}): Promise<RunResult> {
+  // refuse a bad plan or bad inputs before paying for the threads' start-up (run checks again)
   checkPlan(plan);
   checkInputs(plan, inputs);
   const threads = await PartyThreads.start(plan.parties.length, { warmUp: options.warmUp ?? false });

@@ -10,8 +10,9 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Called after each iteration of a top-level loop (as party 0 runs it). */
   onProgress?: (p: Progress) => void;
-  /** Warm each thread's JIT on a small synthetic plan before the timed phases (adds about
-   *  0.2 s of start-up; makes the first large operations run at full speed). Default false. */
+  /** runInProcess: warm each fresh thread's JIT on a small synthetic plan before the timed
+   *  phases (adds start-up; the first large operations run faster). Default false. Threads
+   *  kept across runs take it once, at PartyThreads.start. */
   warmUp?: boolean;
   /** Bytes of randomness each party derives in the offline phase (default 256 MiB). */
   offlineBudget?: number;
