@@ -67,3 +67,22 @@ export function oneProgramFile(files: readonly string[]): string {
   if (files.length !== 1) throw new UsageError(files.length === 0 ? "no program file given" : `give exactly one program file, got ${files.length}`);
   return files[0]!;
 }
+
+/** A command's arguments from argv, or the exit code when there are none to run with: a usage
+ *  error prints `mpc COMMAND: message` and the usage on stderr (2); `--help` prints the help
+ *  (0). Any other error propagates. */
+export async function commandLine<T>(command: string, argv: string[], parse: (argv: string[]) => T | "help", usage: string, help: () => string | Promise<string>): Promise<T | number> {
+  let args: T | "help";
+  try {
+    args = parse(argv);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    console.error(`mpc ${command}: ${e.message}\n${usage}`);
+    return 2;
+  }
+  if (args === "help") {
+    console.log(await help());
+    return 0;
+  }
+  return args;
+}

@@ -23,7 +23,7 @@ import { formatTensor, resolveInputs, writeOutput } from "../../runtime/io/index
 import type { Plan } from "../../runtime/plan/plan.js";
 import { checkParties, DEALER, loadConfig } from "../../runtime/transport/config.js";
 import { issueDeployment } from "../../runtime/transport/keys.js";
-import { FlagReader, oneProgramFile, UsageError } from "../args.js";
+import { commandLine, FlagReader, oneProgramFile } from "../args.js";
 import { type NetworkFlagName, type NetworkFlags, networkArgv, networkHelp, networkUsage, readNetworkFlag } from "../network-flags.js";
 
 /** The network flags launch takes and passes on to every process (--listen makes no sense on
@@ -198,18 +198,8 @@ function failure(e: Endpoint): string {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  let args: Args | "help";
-  try {
-    args = parse(argv);
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    console.error(`mpc launch: ${e.message}\n${USAGE}`);
-    return 2;
-  }
-  if (args === "help") {
-    console.log(HELP);
-    return 0;
-  }
+  const args = await commandLine("launch", argv, parse, USAGE, () => HELP);
+  if (typeof args === "number") return args;
   const started = performance.now();
   const compiled = compileFile(args.file);
   if (compiled.diagnostics.length > 0) process.stderr.write(renderDiagnostics(compiled.diagnostics, compiled.source ?? "", process.stderr.isTTY === true) + "\n");

@@ -23,7 +23,7 @@ import type { Plan } from "../../runtime/plan/plan.js";
 import { formatTensor, loadInputs, resolveInputs, writeOutput } from "../../runtime/io/index.js";
 import { DEALER, loadConfig } from "../../runtime/transport/config.js";
 import { TransportError } from "../../runtime/transport/transport.js";
-import { FlagReader, oneProgramFile, UsageError } from "../args.js";
+import { commandLine, FlagReader, oneProgramFile, UsageError } from "../args.js";
 import { ALL_NETWORK_FLAGS, type NetworkFlags, networkHelp, networkOptions, readNetworkFlag } from "../network-flags.js";
 
 export const NETWORK_USAGE =
@@ -134,18 +134,8 @@ function asUserError(e: unknown): unknown {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  let args: Args | "help";
-  try {
-    args = parse(argv);
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    console.error(`mpc run: ${e.message}\n${NETWORK_USAGE}`);
-    return 2;
-  }
-  if (args === "help") {
-    console.log(`${NETWORK_USAGE}\n\n${NETWORK_HELP}`);
-    return 0;
-  }
+  const args = await commandLine("run", argv, parse, NETWORK_USAGE, () => `${NETWORK_USAGE}\n\n${NETWORK_HELP}`);
+  if (typeof args === "number") return args;
   try {
     return await runEndpoint(args);
   } finally {

@@ -19,7 +19,7 @@ import { type Progress, runInProcess, type RunStats } from "../../runtime/execut
 import { fixedBound } from "../../runtime/fixed/index.js";
 import { formatTensor, loadInputs, resolveInputs, writeOutput } from "../../runtime/io/index.js";
 import type { ElemType, Plan } from "../../runtime/plan/plan.js";
-import { FlagReader, oneProgramFile, UsageError } from "../args.js";
+import { commandLine, FlagReader, oneProgramFile } from "../args.js";
 
 const USAGE = "usage: mpc run FILE [--input party.name=PATH]... [--out DIR] [--plaintext] [--parties-timeout SECONDS] [--json] [--progress]";
 
@@ -188,19 +188,11 @@ export function progressReporter(
 export async function main(argv: string[]): Promise<number> {
   // one endpoint of a deployment over TLS (separate processes or hosts): bin/commands/run-party.ts
   if (argv.some((a) => a === "--party" || a.startsWith("--party=") || a === "--dealer")) return (await import("./run-party.js")).main(argv);
-  let args: RunArgs | "help";
-  try {
-    args = parseArgs(argv);
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    console.error(`mpc run: ${e.message}\n${USAGE}`);
-    return 2;
-  }
-  if (args === "help") {
+  const args = await commandLine("run", argv, parseArgs, USAGE, async () => {
     const net = await import("./run-party.js");
-    console.log(`${HELP}\n\n${net.NETWORK_USAGE}\n${net.NETWORK_HELP}`);
-    return 0;
-  }
+    return `${HELP}\n\n${net.NETWORK_USAGE}\n${net.NETWORK_HELP}`;
+  });
+  if (typeof args === "number") return args;
   const started = performance.now();
 
   // Compile (or, for a plaintext run, only check: no plan is needed).
